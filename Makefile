@@ -1,0 +1,161 @@
+# Kota Bontang poverty, labour and skill-gap pipeline.
+#   make report                 set up the environment (first time) and build reports/<period>/
+#   make test                   run every test (unit, fixtures, end-to-end, nbval)
+#   make report CONFIG=config/<other>.yaml   the same pipeline on other data
+# `make help` lists every target. Requires GNU make >= 3.82 and python3 (3.11).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+CONFIG ?= config/demo-2024.yaml
+# OUT redirects everything the pipeline writes (used by `make verify` and the tests).
+OUT ?= .
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON3 ?= python3
+
+# Read the few settings make needs from the run config (values must be quoted strings).
+cfg = $(shell sed -n 's/^$(1):[[:space:]]*"\{0,1\}\([^"#]*[^"# ]\)"\{0,1\}.*/\1/p' $(CONFIG))
+PERIOD := $(call cfg,period)
+RAW_DIR := $(call cfg,raw_dir)
+CORR_DIR := $(call cfg,corrections_dir)
+WILAYAH := $(RAW_DIR)/reference/wilayah_bontang.csv
+KECAMATAN := $(shell awk -F, '$$3=="kecamatan"{print $$1}' $(WILAYAH) 2>/dev/null)
+
+# Deterministic builds: no hash randomisation, no wall-clock dates, no display.
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 1747785600
+export MPLBACKEND := Agg
+export TZ := UTC
+export ANALYSIS_OUTPUT_DIR := $(abspath $(OUT))
+
+REPORT := $(OUT)/reports/$(PERIOD)
+EXEC := $(REPORT)/executed
+STAMP := $(OUT)/build/$(PERIOD)
+RUN := $(PY) -m analysis.runner
+
+# Make sees imported code, config and data: each stage depends on the modules it imports.
+CORE := $(wildcard src/analysis/__init__.py src/analysis/paths.py src/analysis/config.py \
+          src/analysis/io.py src/analysis/estimates.py src/analysis/runner.py)
+pkg = $(wildcard src/analysis/$(1).py src/analysis/$(1)/*.py src/analysis/$(1)/*.yaml \
+        src/analysis/$(1)/templates/* src/analysis/$(1)/templates/*/*)
+RAW_FILES := $(shell find $(RAW_DIR) -type f 2>/dev/null)
+CORR_FILES := $(shell find $(CORR_DIR) -type f 2>/dev/null)
+CLEAN_DEPS := notebooks/01_clean.py $(CORE) $(call pkg,contracts) $(call pkg,cleaning) $(CORR_FILES)
+POVERTY_DEPS := notebooks/02_poverty.py $(CORE) $(call pkg,survey) $(call pkg,sae) $(call pkg,poverty)
+LABOUR_DEPS := notebooks/03_labour.py $(CORE) $(call pkg,survey) $(call pkg,labour)
+SKILLS_DEPS := notebooks/04_skills.py $(CORE) $(call pkg,skills)
+BRIEF_DEPS := $(CORE) $(call pkg,brief) $(call pkg,provenance)
+
+KEC_STAMPS := $(foreach k,$(KECAMATAN),$(STAMP)/06_kecamatan_$(k).ok)
+
+.PHONY: help report test test-unit test-nbval verify lab env lock data simulate benchmark clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------------------------------------
+# Environment: one hashed lock for both routes (venv here; conda users create .venv from
+# environment.yml first, then this only adds the project and the kernel).
+$(VENV)/.installed: requirements/lock.txt pyproject.toml
+	@if [ ! -x $(PY) ]; then echo "creating $(VENV) with $(PYTHON3) -m venv"; $(PYTHON3) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name bontang-analysis --display-name "Python (bontang-analysis)" >/dev/null
+	touch $@
+
+env: $(VENV)/.installed ## create .venv from the lock and install the package and its kernel
+
+lock: ## recompile requirements/lock.txt from requirements/base.in (needs network)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile requirements/base.in --generate-hashes --python-version 3.11 -o requirements/lock.txt
+
+# ---------------------------------------------------------------------------------------------
+# The pipeline. Stamps live in build/ (never committed), so a fresh clone always rebuilds and
+# a second `make report` does nothing.
+report: $(REPORT)/MANIFEST.json ## build reports/<period>/ (briefs, estimates.csv, tables, MANIFEST.json)
+
+$(STAMP)/raw.ok: $(RAW_FILES) $(CONFIG) | $(VENV)/.installed
+	$(PY) -m analysis.provenance verify-raw --config $(CONFIG)
+	@mkdir -p $(@D) && touch $@
+
+$(STAMP)/01_clean.ok: $(CLEAN_DEPS) $(CONFIG) $(STAMP)/raw.ok
+	$(RUN) notebooks/01_clean.py $(EXEC)/01_clean.ipynb -p config_path $(CONFIG)
+	@touch $@
+
+$(STAMP)/02_poverty.ok: $(POVERTY_DEPS) $(CONFIG) $(STAMP)/01_clean.ok
+	$(RUN) notebooks/02_poverty.py $(EXEC)/02_poverty.ipynb -p config_path $(CONFIG)
+	@touch $@
+
+$(STAMP)/03_labour.ok: $(LABOUR_DEPS) $(CONFIG) $(STAMP)/01_clean.ok
+	$(RUN) notebooks/03_labour.py $(EXEC)/03_labour.ipynb -p config_path $(CONFIG)
+	@touch $@
+
+$(STAMP)/04_skills.ok: $(SKILLS_DEPS) $(CONFIG) $(STAMP)/01_clean.ok
+	$(RUN) notebooks/04_skills.py $(EXEC)/04_skills.ipynb -p config_path $(CONFIG)
+	@touch $@
+
+STAGES := $(STAMP)/02_poverty.ok $(STAMP)/03_labour.ok $(STAMP)/04_skills.ok
+
+# The Indonesian city brief also assembles reports/<period>/ (estimates.csv, tables/) behind
+# the privacy gate; the other briefs read what it wrote.
+$(STAMP)/05_brief_id.ok: notebooks/05_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAGES)
+	$(RUN) notebooks/05_brief.py $(EXEC)/05_brief_id.ipynb -p config_path $(CONFIG) -p language id
+	$(PY) -m analysis.brief.render $(EXEC)/05_brief_id.ipynb $(REPORT)/brief_id.html --config $(CONFIG)
+	@touch $@
+
+$(STAMP)/05_brief_en.ok: notebooks/05_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAMP)/05_brief_id.ok
+	$(RUN) notebooks/05_brief.py $(EXEC)/05_brief_en.ipynb -p config_path $(CONFIG) -p language en
+	$(PY) -m analysis.brief.render $(EXEC)/05_brief_en.ipynb $(REPORT)/brief_en.html --config $(CONFIG)
+	@touch $@
+
+$(STAMP)/06_kecamatan_%.ok: notebooks/06_kecamatan_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAMP)/05_brief_id.ok
+	$(RUN) notebooks/06_kecamatan_brief.py $(EXEC)/06_kecamatan_$*.ipynb -p config_path $(CONFIG) -p language id -p kecamatan_code $*
+	$(PY) -m analysis.brief.render $(EXEC)/06_kecamatan_$*.ipynb $(REPORT)/kecamatan/brief_$*.html --config $(CONFIG)
+	@touch $@
+
+$(REPORT)/MANIFEST.json: $(STAMP)/05_brief_id.ok $(STAMP)/05_brief_en.ok $(KEC_STAMPS)
+	$(PY) -m analysis.provenance manifest --config $(CONFIG)
+
+# ---------------------------------------------------------------------------------------------
+# Checks.
+test: $(VENV)/.installed ## run all tests: unit and fixture tests, end-to-end pipeline, nbval
+	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(MAKE) --no-print-directory test-nbval
+
+test-unit: $(VENV)/.installed ## unit and fixture tests only (no pipeline run)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" tests
+
+# nbval re-executes the release's executed notebooks (writing into a scratch folder) and
+# compares every stored output except what tests/nbval_sanitize.cfg declares volatile.
+test-nbval: $(VENV)/.installed
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	ANALYSIS_OUTPUT_DIR=$$scratch $(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg $$(ls reports/$(PERIOD)/executed/*.ipynb | sort)
+
+verify: $(VENV)/.installed ## rebuild from raw data in a temporary folder and compare with the release MANIFEST.json
+	$(PY) -m analysis.provenance verify-raw --config $(CONFIG)
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	$(MAKE) --no-print-directory report CONFIG=$(CONFIG) OUT=$$scratch && \
+	$(PY) -m analysis.provenance compare --manifest reports/$(PERIOD)/MANIFEST.json \
+	  --rebuilt $$scratch/reports/$(PERIOD) --release reports/$(PERIOD)
+
+lab: $(VENV)/.installed ## open the notebooks in JupyterLab with the project kernel
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+data: $(VENV)/.installed ## regenerate the synthetic raw data byte for byte (data/raw/demo, data/truth/demo)
+	$(PY) -m analysis.synth --config config/synth-demo.yaml
+
+simulate: $(VENV)/.installed ## Monte-Carlo bias and CI coverage of the poverty estimators (minutes)
+	$(PY) simulations/simulate_poverty.py
+
+benchmark: $(VENV)/.installed ## speed and memory benchmarks (minutes; R optional)
+	$(PY) benchmarks/bench_fgt.py
+	$(PY) benchmarks/bench_cleaning.py
+
+clean: ## remove build products (keeps the committed release and the environment)
+	rm -rf build logs data/processed

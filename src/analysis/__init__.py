@@ -1,0 +1,1 @@
+"""Kota Bontang poverty, labour and skill-gap analysis package."""
