@@ -68,6 +68,7 @@ def execute(source: Path, output: Path, parameters: dict, *, timeout: int = 1800
     build_nb.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(load_source(source), build_nb)
     output.parent.mkdir(parents=True, exist_ok=True)
+    output.unlink(missing_ok=True)  # a stale result must not pass for this run's
     fd, tmp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".ipynb", dir=output.parent)
     os.close(fd)
     try:
