@@ -1,0 +1,86 @@
+"""The exhibit map: every table and figure of the release -> notebook, function, output file.
+
+Written to ``reports/<period>/exhibits.csv`` by :func:`analysis.brief.assemble.assemble_release`
+and rendered as a Markdown table (:func:`exhibits_markdown`) for the README's "List of tables and
+programs" (AEA replication template).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+COLUMNS = ["exhibit", "kind", "title", "notebook", "function", "output", "data"]
+
+# {p} = period, {lang} = brief language; outputs are relative to the repository root.
+EXHIBITS: list[dict[str, str]] = [
+    {"exhibit": "T1", "kind": "table", "title": "All published estimates (poverty, labour, skills)",
+     "notebook": "(make report: python -m analysis.brief.assemble)", "function": "analysis.brief.assemble.assemble_release",
+     "output": "reports/{p}/estimates.csv", "data": "data/processed/{p}/*/estimates.csv"},
+    {"exhibit": "T2", "kind": "table", "title": "Stage tables (data behind the briefs)",
+     "notebook": "(make report: python -m analysis.brief.assemble)", "function": "analysis.brief.assemble.assemble_release",
+     "output": "reports/{p}/tables/<stage>/*.csv", "data": "data/processed/{p}/<stage>/tables/*.csv"},
+    {"exhibit": "B1", "kind": "brief", "title": "City brief (Bahasa Indonesia / English)",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.render.render_brief_html",
+     "output": "reports/{p}/brief_{lang}.html", "data": "reports/{p}/estimates.csv, tables/"},
+    {"exhibit": "B2", "kind": "brief", "title": "One-page kecamatan briefs",
+     "notebook": "notebooks/06_kecamatan_brief.py", "function": "analysis.brief.render.render_brief_html",
+     "output": "reports/{p}/kecamatan/brief_{lang}_<kode>.html", "data": "reports/{p}/estimates.csv, tables/"},
+    {"exhibit": "F1", "kind": "figure", "title": "DTSEN verification progress by kecamatan",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.progress_bars",
+     "output": "reports/{p}/brief_{lang}.html#pemutakhiran", "data": "tables/clean/progress_kecamatan.csv"},
+    {"exhibit": "F2", "kind": "figure", "title": "P0 by kecamatan with 95% CIs",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.poverty_by_kecamatan",
+     "output": "reports/{p}/brief_{lang}.html#kemiskinan", "data": "estimates.csv (p0, kecamatan)"},
+    {"exhibit": "F3", "kind": "figure", "title": "Kelurahan P0: direct vs Fay-Herriot with 95% CIs",
+     "notebook": "notebooks/05_brief.py; notebooks/06_kecamatan_brief.py",
+     "function": "analysis.brief.charts.kelurahan_direct_vs_model",
+     "output": "reports/{p}/brief_{lang}.html#kemiskinan", "data": "estimates.csv (p0, kelurahan); tables/poverty/p0_kelurahan_sae.csv"},
+    {"exhibit": "F4", "kind": "figure", "title": "Kelurahan tile schematic of model P0",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.kelurahan_tiles",
+     "output": "reports/{p}/brief_{lang}.html#kemiskinan", "data": "estimates.csv (p0, kelurahan)"},
+    {"exhibit": "F5", "kind": "figure", "title": "TPT by education and sex with 95% CIs",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.tpt_by_education_sex",
+     "output": "reports/{p}/brief_{lang}.html#ketenagakerjaan", "data": "estimates.csv (tpt, education/sex)"},
+    {"exhibit": "F6", "kind": "figure", "title": "Published August TPT, Bontang vs Kaltim, and this release",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.tpt_history",
+     "output": "reports/{p}/brief_{lang}.html#ketenagakerjaan", "data": "published_indicators.csv; estimates.csv (tpt, kota)"},
+    {"exhibit": "T3", "kind": "table", "title": "TPT vs AK/I and reasons for the difference",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.narrative.aki_explanation",
+     "output": "reports/{p}/brief_{lang}.html#ketenagakerjaan", "data": "tables/labour/aki_vs_tpt.csv, aki_reasons.csv"},
+    {"exhibit": "F7", "kind": "figure", "title": "Shortage index by occupation (diverging, 95% CIs)",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.shortage_diverging",
+     "output": "reports/{p}/brief_{lang}.html#keterampilan", "data": "estimates.csv (shortage_index, occupation)"},
+    {"exhibit": "F8", "kind": "figure", "title": "Programme quadrant: shortage index x effect, bubble = seats",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.programme_quadrant",
+     "output": "reports/{p}/brief_{lang}.html#keterampilan", "data": "tables/skills/programme_scorecard.csv"},
+    {"exhibit": "T4", "kind": "table", "title": "Programme scorecard and recommendations",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.sections.skills",
+     "output": "reports/{p}/brief_{lang}.html#keterampilan", "data": "tables/skills/programme_scorecard.csv"},
+    {"exhibit": "F9", "kind": "figure", "title": "Targeting errors (inclusion/exclusion) by kecamatan",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.targeting_errors",
+     "output": "reports/{p}/brief_{lang}.html#sasaran", "data": "tables/poverty/targeting_kecamatan.csv"},
+    {"exhibit": "T5", "kind": "table", "title": "Reliability flags, cleaning log, validation report",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.sections.quality",
+     "output": "reports/{p}/brief_{lang}.html#kualitas", "data": "estimates.csv; tables/clean/*.csv"},
+]
+
+
+def exhibit_table(period: str) -> pd.DataFrame:
+    """The exhibit map of one period (outputs with the period filled in)."""
+    df = pd.DataFrame(EXHIBITS, columns=COLUMNS)
+    for c in ("output", "data"):
+        df[c] = df[c].str.replace("{p}", str(period), regex=False)
+    return df
+
+
+def exhibits_markdown(period: str) -> str:
+    """Markdown table for README.md ("List of tables and programs")."""
+    df = exhibit_table(period)
+    head = "| Exhibit | Kind | Title | Notebook | Function | Output file |\n|---|---|---|---|---|---|\n"
+    rows = "".join(f"| {r.exhibit} | {r.kind} | {r.title} | `{r.notebook}` | `{r.function}` | `{r.output}` |\n"
+                   for r in df.itertuples())
+    return head + rows
+
+
+if __name__ == "__main__":
+    import sys
+    print(exhibits_markdown(sys.argv[1] if len(sys.argv) > 1 else "2024"), end="")
