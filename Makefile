@@ -23,6 +23,7 @@ PERIOD := $(call cfg,period)
 RAW_DIR := $(call cfg,raw_dir)
 CORR_DIR := $(call cfg,corrections_dir)
 WILAYAH := $(RAW_DIR)/reference/wilayah_bontang.csv
+LANGUAGES := $(shell sed -n 's/^languages:[[:space:]]*\[\(.*\)\].*/\1/p' $(CONFIG) | tr -d ' ' | tr ',' ' ')
 KECAMATAN := $(shell awk -F, '$$3=="kecamatan"{print $$1}' $(WILAYAH) 2>/dev/null)
 
 # Deterministic builds: no hash randomisation, no wall-clock dates, no display.
@@ -35,6 +36,7 @@ export ANALYSIS_OUTPUT_DIR := $(abspath $(OUT))
 REPORT := $(OUT)/reports/$(PERIOD)
 EXEC := $(REPORT)/executed
 STAMP := $(OUT)/build/$(PERIOD)
+BEXEC := $(OUT)/build/$(PERIOD)/executed
 RUN := $(PY) -m analysis.runner
 
 # Make sees imported code, config and data: each stage depends on the modules it imports.
@@ -84,41 +86,46 @@ $(STAMP)/raw.ok: $(RAW_FILES) $(CONFIG) | $(VENV)/.installed
 	@mkdir -p $(@D) && touch $@
 
 $(STAMP)/01_clean.ok: $(CLEAN_DEPS) $(CONFIG) $(STAMP)/raw.ok
-	$(RUN) notebooks/01_clean.py $(EXEC)/01_clean.ipynb -p config_path $(CONFIG)
+	$(RUN) notebooks/01_clean.py $(BEXEC)/01_clean.ipynb -p config_path $(CONFIG)
 	@touch $@
 
 $(STAMP)/02_poverty.ok: $(POVERTY_DEPS) $(CONFIG) $(STAMP)/01_clean.ok
-	$(RUN) notebooks/02_poverty.py $(EXEC)/02_poverty.ipynb -p config_path $(CONFIG)
+	$(RUN) notebooks/02_poverty.py $(BEXEC)/02_poverty.ipynb -p config_path $(CONFIG)
 	@touch $@
 
 $(STAMP)/03_labour.ok: $(LABOUR_DEPS) $(CONFIG) $(STAMP)/01_clean.ok
-	$(RUN) notebooks/03_labour.py $(EXEC)/03_labour.ipynb -p config_path $(CONFIG)
+	$(RUN) notebooks/03_labour.py $(BEXEC)/03_labour.ipynb -p config_path $(CONFIG)
 	@touch $@
 
 $(STAMP)/04_skills.ok: $(SKILLS_DEPS) $(CONFIG) $(STAMP)/01_clean.ok
-	$(RUN) notebooks/04_skills.py $(EXEC)/04_skills.ipynb -p config_path $(CONFIG)
+	$(RUN) notebooks/04_skills.py $(BEXEC)/04_skills.ipynb -p config_path $(CONFIG)
 	@touch $@
 
 STAGES := $(STAMP)/02_poverty.ok $(STAMP)/03_labour.ok $(STAMP)/04_skills.ok
 
-# The Indonesian city brief also assembles reports/<period>/ (estimates.csv, tables/) behind
-# the privacy gate; the other briefs read what it wrote.
-$(STAMP)/05_brief_id.ok: notebooks/05_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAGES)
-	$(RUN) notebooks/05_brief.py $(EXEC)/05_brief_id.ipynb -p config_path $(CONFIG) -p language id
-	$(PY) -m analysis.brief.render $(EXEC)/05_brief_id.ipynb $(REPORT)/brief_id.html --config $(CONFIG)
+# Stage 05. Nothing reaches reports/ without passing the privacy gate: `assemble` gates and
+# publishes estimates.csv and tables/; `render` gates each brief and its executed notebook;
+# the stage notebooks are gated before they are copied into reports/<period>/executed/.
+$(STAMP)/assemble.ok: $(BRIEF_DEPS) $(CONFIG) $(STAGES)
+	$(PY) -m analysis.brief.assemble --config $(CONFIG)
+	$(PY) -m analysis.brief.privacy --config $(CONFIG) $(foreach s,01_clean 02_poverty 03_labour 04_skills,$(BEXEC)/$(s).ipynb)
+	@mkdir -p $(EXEC) && cp $(foreach s,01_clean 02_poverty 03_labour 04_skills,$(BEXEC)/$(s).ipynb) $(EXEC)/
 	@touch $@
 
-$(STAMP)/05_brief_en.ok: notebooks/05_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAMP)/05_brief_id.ok
-	$(RUN) notebooks/05_brief.py $(EXEC)/05_brief_en.ipynb -p config_path $(CONFIG) -p language en
-	$(PY) -m analysis.brief.render $(EXEC)/05_brief_en.ipynb $(REPORT)/brief_en.html --config $(CONFIG)
+$(STAMP)/05_brief_%.ok: notebooks/05_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAMP)/assemble.ok
+	$(RUN) notebooks/05_brief.py $(BEXEC)/05_brief_$*.ipynb -p config_path $(CONFIG) -p language $*
+	$(PY) -m analysis.brief.render $(BEXEC)/05_brief_$*.ipynb $(REPORT)/brief_$*.html --config $(CONFIG) \
+	  --copy-executed $(EXEC)/05_brief_$*.ipynb
 	@touch $@
 
-$(STAMP)/06_kecamatan_%.ok: notebooks/06_kecamatan_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAMP)/05_brief_id.ok
-	$(RUN) notebooks/06_kecamatan_brief.py $(EXEC)/06_kecamatan_$*.ipynb -p config_path $(CONFIG) -p language id -p kecamatan_code $*
-	$(PY) -m analysis.brief.render $(EXEC)/06_kecamatan_$*.ipynb $(REPORT)/kecamatan/brief_$*.html --config $(CONFIG)
+$(STAMP)/06_kecamatan_%.ok: notebooks/06_kecamatan_brief.py $(BRIEF_DEPS) $(CONFIG) $(STAMP)/assemble.ok
+	$(RUN) notebooks/06_kecamatan_brief.py $(BEXEC)/06_kecamatan_$*.ipynb -p config_path $(CONFIG) \
+	  -p language id -p kecamatan_code $*
+	$(PY) -m analysis.brief.render $(BEXEC)/06_kecamatan_$*.ipynb $(REPORT)/kecamatan/brief_id_$*.html \
+	  --config $(CONFIG) --copy-executed $(EXEC)/06_kecamatan_$*.ipynb
 	@touch $@
 
-$(REPORT)/MANIFEST.json: $(STAMP)/05_brief_id.ok $(STAMP)/05_brief_en.ok $(KEC_STAMPS)
+$(REPORT)/MANIFEST.json: $(foreach l,$(LANGUAGES),$(STAMP)/05_brief_$(l).ok) $(KEC_STAMPS)
 	$(PY) -m analysis.provenance manifest --config $(CONFIG)
 
 # ---------------------------------------------------------------------------------------------
@@ -133,9 +140,12 @@ test-unit: $(VENV)/.installed ## unit and fixture tests only (no pipeline run)
 # nbval re-executes the release's executed notebooks (writing into a scratch folder) and
 # compares every stored output except what tests/nbval_sanitize.cfg declares volatile.
 test-nbval: $(VENV)/.installed
-	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
-	ANALYSIS_OUTPUT_DIR=$$scratch $(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg $$(ls reports/$(PERIOD)/executed/*.ipynb | sort)
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && export ANALYSIS_OUTPUT_DIR=$$scratch && \
+	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  $(foreach s,01_clean 02_poverty 03_labour 04_skills,reports/$(PERIOD)/executed/$(s).ipynb) && \
+	$(PY) -m analysis.brief.assemble --config $(CONFIG) >/dev/null && \
+	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  $$(ls reports/$(PERIOD)/executed/05_*.ipynb reports/$(PERIOD)/executed/06_*.ipynb | sort)
 
 verify: $(VENV)/.installed ## rebuild from raw data in a temporary folder and compare with the release MANIFEST.json
 	$(PY) -m analysis.provenance verify-raw --config $(CONFIG)
