@@ -1,0 +1,426 @@
+"""Stage 02 (poverty): inputs, the whole computation, and the writer.
+
+``run_poverty_stage(cfg)`` reads the cleaned Parquet files of stage 01 and three reference tables
+and returns a :class:`StageOutputs` (estimates in the output contract, plus tidy tables);
+``write_stage_outputs(outputs, stage_dir)`` writes ``estimates.csv`` and ``tables/*.csv``.
+Nothing here reads ``data/truth``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths, survey
+from analysis.estimates import ESTIMATE_COLUMNS, reliability_flag, to_estimate_rows, write_estimates
+from analysis.io import atomic_write_csv
+from analysis.poverty import change as change_mod
+from analysis.poverty import context, direct, smallarea, targeting
+from analysis.poverty.direct import KOTA_CODE, KOTA_NAME
+
+TABLE_NAMES = ("changes", "fh_diagnostics", "targeting_errors", "pmt_validation", "published_poverty",
+               "concept_notes", "kelurahan_p0", "pmt_coefficients", "fh_summary")
+DEFAULTS = {
+    "lonely_psu": "adjust",           # survey.SurveyDesign rule for strata with one PSU
+    "p0_ci": "logit",                 # published P0 interval: logit (Korn-Graubard at 0) | korn_graubard | wald
+    "fh_covariates": list(smallarea.DEFAULT_COVARIATES),
+    "fh_method": "REML",
+    "gvf_method": "deff",
+    "pmt_folds": 5,
+    "bottom_share": 0.40,
+}
+
+
+@dataclass
+class StageOutputs:
+    """What a stage returns: estimates (contract rows) and named tidy tables."""
+
+    estimates: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    info: dict = field(default_factory=dict)   # model summaries for the notebook (not written)
+
+
+@dataclass
+class PovertyInputs:
+    """Everything stage 02 reads."""
+
+    susenas: dict[str, pd.DataFrame]   # year -> cleaned household frame
+    households: pd.DataFrame           # cleaned registry families
+    members: pd.DataFrame              # cleaned registry members
+    wilayah: pd.DataFrame
+    poverty_lines: pd.DataFrame        # year, poverty_line
+    published: pd.DataFrame
+
+
+# ------------------------------------------------------------------------------------ inputs
+def _read_reference(cfg, name: str) -> pd.DataFrame:
+    """A reference table: the cleaned Parquet of stage 01 when present, else the raw CSV.
+
+    Every column comes back as text (codes keep their dots and zeros); missing values as "".
+    """
+    proc = paths.processed_dir(cfg.period) / f"{name}.parquet"
+    if proc.is_file():
+        df = pd.read_parquet(proc)
+        df = df.drop(columns=[c for c in ("qc_flags",) if c in df])
+        return pd.DataFrame({c: df[c].astype("string").fillna("").astype(str) for c in df.columns})
+    return pd.read_csv(cfg.input_path(name), dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def read_poverty_lines(df: pd.DataFrame) -> pd.DataFrame:
+    """``year, poverty_line`` from ``reference/poverty_lines.csv`` (column ``garis_kemiskinan_rp``)."""
+    val = next(c for c in ("garis_kemiskinan_rp", "poverty_line", "garis_kemiskinan", "value") if c in df)
+    return pd.DataFrame({"year": df["year"].astype(str), "poverty_line": pd.to_numeric(df[val]).astype(float)})
+
+
+def poverty_line(lines: pd.DataFrame, year) -> float:
+    """The line of one year; a missing year is an error (never interpolated)."""
+    row = lines[lines["year"] == str(year)]
+    if len(row) != 1:
+        raise KeyError(f"reference/poverty_lines.csv has no poverty line for {year}")
+    return float(row["poverty_line"].iloc[0])
+
+
+def load_inputs(cfg) -> PovertyInputs:
+    """Read the processed Parquet files of ``cfg.period`` and the reference tables."""
+    proc = paths.processed_dir(cfg.period)
+    need = [f"susenas_{cfg.previous_period}.parquet", f"susenas_{cfg.period}.parquet",
+            "dtsen_households.parquet", "dtsen_members.parquet"]
+    missing = [n for n in need if not (proc / n).is_file()]
+    if missing:
+        raise FileNotFoundError(f"stage 02 needs the cleaned data of stage 01 in {proc}; missing: "
+                                f"{', '.join(missing)} (run notebooks/01_clean.py first)")
+    sus = {y: pd.read_parquet(proc / f"susenas_{y}.parquet") for y in (cfg.previous_period, cfg.period)}
+    published = _read_reference(cfg, "published_indicators")
+    published["value"] = pd.to_numeric(published["value"], errors="coerce")
+    return PovertyInputs(
+        susenas=sus,
+        households=pd.read_parquet(proc / "dtsen_households.parquet"),
+        members=pd.read_parquet(proc / "dtsen_members.parquet"),
+        wilayah=_read_reference(cfg, "wilayah"),
+        poverty_lines=read_poverty_lines(_read_reference(cfg, "poverty_lines")),
+        published=published,
+    )
+
+
+def area_names(wilayah: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """``{'kecamatan': {code: name}, 'kelurahan': {code: name}}`` from the wilayah table."""
+    out = {}
+    for level in ("kota", "kecamatan", "kelurahan"):
+        w = wilayah[wilayah["level"] == level]
+        out[level] = dict(zip(w["kemendagri_code"].astype(str), w["name"].astype(str)))
+    return out
+
+
+# ------------------------------------------------------------------------------------ parts
+def _poverty_config(cfg) -> dict:
+    conf = {**DEFAULTS, **(cfg.poverty or {})}
+    unknown = set(conf) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"{cfg.path}: unknown key(s) under 'poverty': {', '.join(sorted(unknown))}")
+    return conf
+
+
+def kelurahan_map(inp: PovertyInputs, d_curr: pd.DataFrame, city_direct_pct: float, line: float, *,
+                  period: str, conf: dict, reliability: dict, names: dict) -> tuple:
+    """Fay-Herriot kelurahan map -> (estimate rows, kelurahan_p0 table, diagnostics, summary)."""
+    des = direct.design(d_curr, conf["lonely_psu"])
+    kel = survey.fgt(des, "pengeluaran_kapita", line, alpha=0, by="kode_kel", size="jumlah_art")
+    kel = kel.rename(columns={"kode_kel": "domain_code"})
+    cov = smallarea.registry_area_covariates(inp.households, area_col="kode_kel")
+    all_kel = sorted(names["kelurahan"])
+    cov = cov.reindex(all_kel)
+    if cov[conf["fh_covariates"]].isna().any().any():
+        bad = cov.index[cov[conf["fh_covariates"]].isna().any(axis=1)].tolist()
+        raise ValueError(f"registry covariates missing for kelurahan {bad}")
+    km = smallarea.kelurahan_poverty_map(kel, cov, city_direct_pct / 100, covariate_names=conf["fh_covariates"],
+                                         method=conf["fh_method"], gvf_method=conf["gvf_method"])
+    t = km.table.copy()
+    t["domain_name"] = t["domain_code"].map(names["kelurahan"])
+    t["kode_kec"] = t["domain_code"].str.slice(0, 8)
+    t["kecamatan_name"] = t["kode_kec"].map(names["kecamatan"])
+    t["share_unverified"] = cov["share_unverified"].to_numpy(float)
+    rel = {k: v for k, v in reliability.items() if k in ("rse_caution", "rse_unreliable")}
+    rows = []
+    for kind, est_col, se_col in (("eblup", "eblup", "eblup_se"), ("benchmarked", "benchmarked", "benchmarked_se")):
+        e = pd.DataFrame({
+            "domain_code": t["domain_code"], "domain_name": t["domain_name"],
+            "estimate": 100 * t[est_col], "se": 100 * t[se_col], "n_sample": t["n_sample"],
+        })
+        e["ci_low"] = (e["estimate"] - 1.959963984540054 * e["se"]).clip(lower=0)
+        e["ci_high"] = (e["estimate"] + 1.959963984540054 * e["se"]).clip(upper=100)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            e["rse"] = np.where(e["estimate"] > 0, 100 * e["se"] / e["estimate"], np.nan)
+        # model-based figures are judged on their RSE (from the MSE), not suppressed by sample size
+        e["flag"] = reliability_flag(e["rse"], np.full(len(e), np.inf), min_n_sample=0, **rel)
+        suffix = pd.Series("", index=e.index, dtype=object)
+        suffix[~t["in_sample"].to_numpy(bool)] = "synthetic_estimate"
+        unver = t["share_unverified"].to_numpy(float) > 0
+        suffix[unver] = np.where(suffix[unver] == "", "unverified_registry", suffix[unver] + ";unverified_registry")
+        if kind == "eblup":
+            method = np.where(t["in_sample"], "fay_herriot", "fay_herriot_synthetic")
+            ind = "p0"
+        else:
+            method = np.full(len(t), "fay_herriot_benchmarked")
+            ind = "p0_benchmarked"
+        for m in sorted(set(method)):
+            sel = method == m
+            rows.append(to_estimate_rows(e[sel], indicator=ind, domain_level="kelurahan", unit="percent", method=m,
+                                         period=period, flag_suffix=suffix[sel]))
+    est_rows = pd.concat(rows, ignore_index=True)
+
+    kd = kel.set_index("domain_code").reindex(t["domain_code"])
+    dlo, dhi, _ = direct.p0_interval(100 * t["direct"].to_numpy(float), 100 * t["direct_se"].to_numpy(float),
+                                     t["n_sample"].to_numpy(float), kd["df"].to_numpy(float), conf["p0_ci"])
+    tab = pd.DataFrame({
+        "domain_code": t["domain_code"], "domain_name": t["domain_name"], "kecamatan_code": t["kode_kec"],
+        "kecamatan_name": t["kecamatan_name"], "in_sample": t["in_sample"], "n_sample": t["n_sample"],
+        "direct_estimate": 100 * t["direct"], "direct_se": 100 * t["direct_se"],
+        "direct_ci_low": np.where(t["in_sample"], dlo, np.nan), "direct_ci_high": np.where(t["in_sample"], dhi, np.nan),
+        "direct_se_smoothed": 100 * np.sqrt(t["vardir_smoothed"]),
+        "eblup": 100 * t["eblup"], "eblup_se": 100 * t["eblup_se"],
+        "benchmarked": 100 * t["benchmarked"], "benchmarked_se": 100 * t["benchmarked_se"],
+        "synthetic": 100 * t["synthetic"], "gamma": t["gamma"], "pop_weight": t["pop_weight"],
+        "share_unverified": t["share_unverified"],
+        **{c: cov[c].to_numpy(float) for c in smallarea.COVARIATE_DESCRIPTIONS
+           if c not in ("share_unverified", "persons", "families")},
+    })
+    tab["fh_covariates"] = ";".join(km.covariates)
+    tab["method"] = np.where(tab["in_sample"], "fay_herriot", "fay_herriot_synthetic")
+    diag = km.diagnostics.copy()
+    for c in ("direct", "eblup", "synthetic", "residual", "random_effect"):
+        diag[c] = 100 * diag[c]
+    diag["std_residual"] = km.diagnostics["std_residual"]
+    diag["domain_name"] = diag["domain_code"].map(names["kelurahan"])
+    diag["direct_se"] = 100 * np.sqrt(diag["vardir_direct"])
+    diag["direct_se_smoothed"] = 100 * np.sqrt(diag["vardir_smoothed"])
+    diag["eblup_se"] = 100 * np.sqrt(diag["mse"])
+    diag = diag[["domain_code", "domain_name", "in_sample", "n_sample", "direct", "direct_se", "direct_se_smoothed",
+                 "synthetic", "eblup", "eblup_se", "gamma", "residual", "std_residual", "random_effect",
+                 "cv_direct", "cv_eblup", "cv_ratio"]]
+    summ = km.summary()
+    coef = km.fit.coefficients().reset_index()
+    summary_rows = [{"item": k, "value": float(v) if isinstance(v, (int, float, np.floating, np.integer, bool))
+                     else str(v)} for k, v in summ.items() if k not in ("beta", "covariates")]
+    summary_rows.append({"item": "covariates", "value": ";".join(summ["covariates"])})
+    for _, r in coef.iterrows():
+        summary_rows.append({"item": f"beta[{r['term']}]", "value": float(r["beta"])})
+        summary_rows.append({"item": f"beta_se[{r['term']}]", "value": float(r["std_error"])})
+    fh_summary = pd.DataFrame(summary_rows)
+    fh_summary["value"] = fh_summary["value"].astype(str)
+    return est_rows, tab, diag, fh_summary, km
+
+
+def _pmt_eval(pred_log, y, w_hh, w_person, line: float, share: float) -> list[dict]:
+    """R² (log scale) and the PMT's own errors at both cuts, from predicted and actual log welfare."""
+    r2 = targeting.weighted_r2(y, pred_log, w_hh)
+    act, pw = np.exp(y), np.exp(pred_log)
+    return [{"cut": "poverty_line", "r2_weighted": r2, **targeting.pmt_errors(act, pw, w_hh, line=line)},
+            {"cut": "bottom40", "r2_weighted": r2,
+             **targeting.pmt_errors(act, pw, w_hh, share=share, threshold_weights=w_person)}]
+
+
+def _susenas_pmt_parts(d: pd.DataFrame):
+    frame = targeting.pmt_frame(d, size_col="jumlah_art")
+    y = np.log(d["pengeluaran_kapita"].to_numpy(float))
+    w = d["bobot"].to_numpy(float)
+    wp = w * d["jumlah_art"].to_numpy(float)
+    clusters = (d["strata"].astype(str) + "|" + d["psu"].astype(str)).to_numpy()
+    return frame, y, w, wp, clusters
+
+
+def pmt_validation(d_prev: pd.DataFrame, d_curr: pd.DataFrame, line_curr: float, *,
+                   folds: int, share: float, seed: int) -> tuple[pd.DataFrame, targeting.PMTModel]:
+    """Fit the PMT on the current year and validate it in sample, out of time and by PSU folds.
+
+    Error rates are shares of HOUSEHOLDS (weights ``bobot``: families are the programmes' unit);
+    the bottom-40 thresholds are person-weighted percentiles (``bobot x jumlah_art``).
+    """
+    fc, yc, wc, wpc, gc = _susenas_pmt_parts(d_curr)
+    fp, yp, wp_hh, _, gp = _susenas_pmt_parts(d_prev)
+    final = targeting.fit_pmt(fc, yc, wc, gc)
+    old = targeting.fit_pmt(fp, yp, wp_hh, gp)
+    # K-fold by PSU on the current year: whole PSUs are held out
+    rng = np.random.default_rng(seed)
+    psus = np.unique(gc)
+    fold_of = dict(zip(psus, rng.permutation(len(psus)) % folds))
+    fold = np.array([fold_of[g] for g in gc])
+    pred_cv = np.empty(len(yc))
+    for k in range(folds):
+        tr, te = fold != k, fold == k
+        pred_cv[te] = targeting.fit_pmt(fc.loc[tr], yc[tr], wc[tr], gc[tr]).predict_log(fc.loc[te])
+    rows = []
+    for name, pred, n_train in (("in_sample_current", final.predict_log(fc), len(yc)),
+                                ("out_of_time_previous_to_current", old.predict_log(fc), len(yp)),
+                                (f"kfold_psu_{folds}", pred_cv, int(round(len(yc) * (folds - 1) / folds)))):
+        rows += [dict(validation=name, n_train=n_train, n_test=len(yc), **r)
+                 for r in _pmt_eval(pred, yc, wc, wpc, line_curr, share)]
+    tab = pd.DataFrame(rows)
+    tab = tab[["validation", "cut", "n_train", "n_test", "r2_weighted", "share_truly_poor",
+               "share_predicted_eligible", "exclusion_error", "inclusion_error"]]
+    return tab.sort_values(["validation", "cut"], kind="mergesort").reset_index(drop=True), final
+
+
+def registry_targeting(inp: PovertyInputs, model: targeting.PMTModel, d_curr: pd.DataFrame, line: float, *,
+                       share: float, min_count: int, names: dict) -> pd.DataFrame:
+    """Apply the PMT to the registry and tabulate PKH/BPNT inclusion/exclusion errors."""
+    hh_all = inp.households
+    heads = targeting.registry_heads(inp.members, key="hh_key")
+    fam = smallarea.current_families(hh_all).copy()
+    invalid = hh_all.loc[~hh_all.index.isin(fam.index)]
+    head = heads.reindex(fam["hh_key"].to_numpy())
+    head.index = fam.index
+    frame = targeting.pmt_frame(fam, size_col="jumlah_anggota", head=head)
+    fam["pred_welfare"] = model.predict_welfare(frame)
+    fc, _, _, wpc, _ = _susenas_pmt_parts(d_curr)
+    b40 = targeting.weighted_quantile(model.predict_welfare(fc), wpc, share)
+    fam["eligible_poverty_line"] = fam["pred_welfare"] < line
+    fam["eligible_bottom40"] = fam["pred_welfare"] < b40
+    if "registry_verified" not in fam:
+        fam["registry_verified"] = fam["status_verifikasi"].astype(str).eq("terverifikasi")
+    tab = targeting.registry_targeting_table(fam, min_count=min_count,
+                                             domain_names={KOTA_CODE: KOTA_NAME, **names["kecamatan"]})
+    # recipients still paid on records found moved, dead, duplicated or not found
+    inv = []
+    for prog, col in targeting.PROGRAMMES.items():
+        rec = targeting._as_flag(invalid[col]).astype(bool) if len(invalid) else np.zeros(0, bool)
+        kec = invalid["kode_kec"].astype(str).to_numpy() if len(invalid) else np.zeros(0, str)
+        inv.append({"programme": prog, "domain_code": KOTA_CODE, "n_recipients_invalid_record": float(rec.sum())})
+        for k in sorted(names["kecamatan"]):
+            inv.append({"programme": prog, "domain_code": k,
+                        "n_recipients_invalid_record": float((rec & (kec == k)).sum())})
+    inv = pd.DataFrame(inv)
+    small = (inv["n_recipients_invalid_record"] > 0) & (inv["n_recipients_invalid_record"] < min_count)
+    inv.loc[small, "n_recipients_invalid_record"] = np.nan
+    inv["n_recipients_invalid_record"] = inv["n_recipients_invalid_record"].round().astype("Int64")
+    tab = tab.merge(inv, on=["programme", "domain_code"], how="left", validate="many_to_one")
+    tab["eligibility_threshold"] = np.where(tab["cut"] == "poverty_line", line, b40)
+    return tab
+
+
+def survey_targeting(d: pd.DataFrame, line: float, *, share: float, lonely_psu: str, names: dict,
+                     period: str, reliability: dict) -> pd.DataFrame:
+    """Design-based exclusion/inclusion errors of PKH and BPNT against ACTUAL expenditure (Susenas).
+
+    Households (weights ``bobot``). For each programme and cut (poor = below the line; bottom 40 =
+    below the person-weighted 40th percentile of per-capita expenditure, treated as fixed):
+
+    * ``<prog>_exclusion_error_<cut>`` = % of eligible households not receiving (domain: eligible);
+    * ``<prog>_inclusion_error_<cut>`` = % of receiving households not eligible (domain: receiving).
+
+    Returns estimate rows (kota and kecamatan); logit intervals (Korn-Graubard at 0 or 100 %).
+    """
+    y = d["pengeluaran_kapita"].to_numpy(float)
+    wp = d["bobot"].to_numpy(float) * d["jumlah_art"].to_numpy(float)
+    elig = {"poor": y < line, "b40": y < targeting.weighted_quantile(y, wp, share)}
+    rel = {k: v for k, v in reliability.items() if k in ("rse_caution", "rse_unreliable", "min_n_sample")}
+    dom_names = {KOTA_CODE: KOTA_NAME, **names["kecamatan"]}
+    rows = []
+    for prog, col in targeting.PROGRAMMES.items():
+        rec = targeting._as_flag(d[col]).astype(bool)
+        for cut, e in elig.items():
+            for kind, dom, val in (("exclusion_error", e, ~rec), ("inclusion_error", rec, ~e)):
+                tmp = d.assign(_dom=np.where(dom, "1", "0"), _v=val.astype(float))
+                des = direct.design(tmp, lonely_psu)
+                for level, col_by in (("kota", None), ("kecamatan", "kode_kec")):
+                    r = survey.mean(des, "_v", by=["_dom"] if col_by is None else [col_by, "_dom"])
+                    r = r[r["_dom"] == "1"]
+                    p, se = r["estimate"].to_numpy(float), r["se"].to_numpy(float)
+                    lo, hi, used = direct.p0_interval(100 * p, 100 * se, r["n_sample"], r["df"], "logit")
+                    out = pd.DataFrame({
+                        "domain_code": KOTA_CODE if col_by is None else r[col_by].astype(str).to_numpy(),
+                        "estimate": 100 * p, "se": 100 * se, "ci_low": lo, "ci_high": hi,
+                        "n_sample": r["n_sample"].to_numpy(),
+                    })
+                    out["domain_name"] = out["domain_code"].map(dom_names)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        out["rse"] = np.where(out["estimate"] > 0, 100 * out["se"] / out["estimate"], np.nan)
+                    for u in sorted(set(used)):
+                        s = used == u
+                        rows.append(to_estimate_rows(out[s], indicator=f"{prog}_{kind}_{cut}", domain_level=level,
+                                                     unit="percent", method=f"taylor_linearisation;ci_{u}",
+                                                     period=period, reliability=rel))
+    return pd.concat(rows, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------------ stage
+def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
+    """Compute every poverty output of one run.
+
+    Parameters
+    ----------
+    cfg : analysis.config.RunConfig
+    inputs : PovertyInputs, optional
+        Already-loaded inputs (tests, simulations); default: :func:`load_inputs(cfg)`.
+
+    Returns
+    -------
+    StageOutputs
+        ``estimates`` (contract rows: direct P0/P1/P2/Gini/poor persons by domain for both years,
+        ``*_change`` rows, kelurahan Fay-Herriot P0, survey-based targeting errors) and ``tables``
+        (:data:`TABLE_NAMES`).
+    """
+    conf = _poverty_config(cfg)
+    inp = inputs if inputs is not None else load_inputs(cfg)
+    rel = dict(cfg.reliability)
+    min_count = int(cfg.privacy.get("suppression_min_count", 10))
+    names = area_names(inp.wilayah)
+    prev, curr = str(cfg.previous_period), str(cfg.period)
+    lines = {y: poverty_line(inp.poverty_lines, y) for y in (prev, curr)}
+    prepared = {y: direct.prepare_susenas(inp.susenas[y]) for y in (prev, curr)}
+    long = {y: direct.direct_long(prepared[y], lines[y], names={"kecamatan": names["kecamatan"]},
+                                  lonely_psu=conf["lonely_psu"], p0_ci=conf["p0_ci"]) for y in (prev, curr)}
+    est = [direct.to_rows(long[y], y, rel) for y in (prev, curr)]
+    change_table, change_rows = change_mod.changes(long[prev], long[curr], period_label=f"{prev}-{curr}",
+                                                   reliability=rel)
+    est.append(change_rows)
+
+    city = long[curr]
+    city_p0 = float(city.loc[(city["indicator"] == "p0") & (city["domain_level"] == "kota"), "estimate"].iloc[0])
+    fh_rows, kel_tab, fh_diag, fh_summary, km = kelurahan_map(inp, prepared[curr], city_p0, lines[curr], period=curr,
+                                                              conf=conf, reliability=rel, names=names)
+    est.append(fh_rows)
+
+    pmt_tab, model = pmt_validation(prepared[prev], prepared[curr], lines[curr],
+                                    folds=int(conf["pmt_folds"]), share=float(conf["bottom_share"]), seed=cfg.seed)
+    targ = registry_targeting(inp, model, prepared[curr], lines[curr], share=float(conf["bottom_share"]),
+                              min_count=min_count, names=names)
+    est.append(survey_targeting(prepared[curr], lines[curr], share=float(conf["bottom_share"]),
+                                lonely_psu=conf["lonely_psu"], names=names, period=curr, reliability=rel))
+    estimates = pd.concat(est, ignore_index=True)[ESTIMATE_COLUMNS]
+
+    # registry figures for the concept note (persons in desil 1-4 / 1-3 families)
+    fam = smallarea.current_families(inp.households)
+    des = smallarea.current_desil(fam)
+    size = pd.to_numeric(fam["jumlah_anggota"], errors="coerce")
+    published_tab = context.published_poverty_table(inp.published, estimates, inp.poverty_lines,
+                                                    synthetic=bool(cfg.synthetic))
+    notes = context.concept_notes(inp.published, registry_persons_desil_1_4=float(size[des <= 4].sum()),
+                                  registry_persons_desil_1_3=float(size[des <= 3].sum()),
+                                  registry_share_desil_1_4=float(100 * size[des <= 4].sum() / size.sum()),
+                                  synthetic=bool(cfg.synthetic))
+    coef = model.coefficients()
+    tables = {
+        "changes": change_table,
+        "fh_diagnostics": fh_diag,
+        "kelurahan_p0": kel_tab,
+        "fh_summary": fh_summary,
+        "targeting_errors": targ,
+        "pmt_validation": pmt_tab,
+        "pmt_coefficients": coef,
+        "published_poverty": published_tab,
+        "concept_notes": notes,
+    }
+    info = {"fh": km, "pmt": model, "lines": lines, "dropped_rows": {y: prepared[y].attrs.get("dropped_rows", 0)
+                                                                       for y in prepared}}
+    return StageOutputs(estimates=estimates, tables=tables, info=info)
+
+
+def write_stage_outputs(outputs: StageOutputs, stage_dir: Path) -> list[Path]:
+    """Write ``estimates.csv`` (validated, sorted) and ``tables/<name>.csv``; return the paths."""
+    stage_dir = Path(stage_dir)
+    written = [write_estimates(outputs.estimates, stage_dir / "estimates.csv")]
+    for name in sorted(outputs.tables):
+        written.append(atomic_write_csv(outputs.tables[name], stage_dir / "tables" / f"{name}.csv"))
+    return written
