@@ -27,9 +27,11 @@ TABLES = ["occupation_gaps", "certificate_gaps", "programme_scorecard", "recomme
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("skills")
     write_disnaker(None, SEED, root / "raw", root / "truth")
-    frag = yaml.safe_load((paths.CONFIG_DIR / "inputs-disnaker.yaml").read_text())
+    demo_cfg = yaml.safe_load((paths.CONFIG_DIR / "demo-2024.yaml").read_text())
+    stage_inputs = {k: v for k, v in demo_cfg["inputs"].items()
+                    if v["file"].startswith("disnaker/") or k in ("kbji2014", "kbli2020", "occupation_synonyms", "coded_titles")}
     cfg = {"period": "2024", "previous_period": "2023", "raw_dir": str(root / "raw"), "seed": SEED,
-           "languages": ["id", "en"], "synthetic": True, "inputs": frag["inputs"], "skills": frag["skills"],
+           "languages": ["id", "en"], "synthetic": True, "inputs": stage_inputs, "skills": demo_cfg["skills"],
            "privacy": {"suppression_min_count": 10}}
     (root / "cfg.yaml").write_text(yaml.safe_dump(cfg))
     cfg = load_config(root / "cfg.yaml")

@@ -109,7 +109,7 @@ def load_skills_inputs(cfg, source: str = "auto") -> SkillsData:
                     frames[name] = None
                     continue
                 raise KeyError(f"{cfg.path}: input '{name}' is not declared under 'inputs' "
-                               "(see config/inputs-disnaker.yaml)")
+                               "(see the inputs of config/demo-2024.yaml)")
             df = read_raw_table(cfg.input_path(name))
         frames[name] = _coerce(df)
     return SkillsData(ak1=frames["ak1_registrations"], employers=frames["employers"], vacancies=frames["vacancies"],
