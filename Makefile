@@ -131,7 +131,7 @@ $(REPORT)/MANIFEST.json: $(foreach l,$(LANGUAGES),$(STAMP)/05_brief_$(l).ok) $(K
 # ---------------------------------------------------------------------------------------------
 # Checks.
 test: $(VENV)/.installed ## run all tests: unit and fixture tests, end-to-end pipeline, nbval
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests
 	$(MAKE) --no-print-directory test-nbval
 
 test-unit: $(VENV)/.installed ## unit and fixture tests only (no pipeline run)
