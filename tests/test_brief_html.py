@@ -58,6 +58,36 @@ def test_indonesian_content(built):
                 "Ketenagakerjaan", "AK/I", "Kesenjangan keterampilan", "Ketepatan sasaran", "Catatan kualitas",
                 "Metode dan definisi", "Sumber data", "Asal-usul"):
         assert sec in page, sec
+    assert "belum tersedia" not in page                                  # every input of the fixture is used
+
+
+def test_real_layout_is_read(built):
+    """Each stage table of the real layout reaches the page (file names as released)."""
+    page = built["id"].read_text(encoding="utf-8")
+    for src in ("tables/poverty/kelurahan_p0.csv", "tables/poverty/targeting_errors.csv",
+                "tables/poverty/published_poverty.csv", "tables/labour/tpt_published.csv",
+                "tables/labour/aki_vs_tpt.csv", "tables/skills/programme_scorecard.csv",
+                "tables/clean/cleaning_summary.csv", "tables/clean/validation_report.csv"):
+        assert src in page, src
+    # concept notes come from the poverty stage, not from typed text
+    assert "Catatan fixture: jumlah registri dan kemiskinan BPS" in page
+    assert "Catatan fixture: kesalahan eksklusi" in page
+    # kelurahan: direct and model, flags said honestly (one synthetic, unverified registry marked)
+    assert "Dari 15 estimasi model kelurahan, 7 akurat, 6 perlu hati-hati" in page
+    assert "\u2020" in page and "\u2021" in page
+    # education: SD ke bawah; recommendations: the stage's four codes
+    assert "SD ke bawah" in page
+    for word in ("Perluas", "Rancang ulang", "Kurangi", "Pertahankan"):
+        assert word in page, word
+    for old in ("Hentikan", "Perbaiki isi/skema", ">keep<", ">reform<"):
+        assert old not in page
+    # the only significant kecamatan change is worded as a fall; the table says so too
+    assert "TPT Bontang Barat turun 3,40 poin" in page
+    # published context beside the synthetic estimate
+    assert "P0 Maret Kota Bontang yang dipublikasikan BPS" in page and "data sintetis" in page
+    # quality: counts by flag, suppressed cells, cleaning summary (not the row-level log)
+    assert "Banyaknya estimasi menurut kualitas" in page and "Sel yang ditekan dalam tabel rilis" in page
+    assert "a1b2c3d4e5f60718" not in page                                # no row-level log in the brief
 
 
 def test_english_content(built):
@@ -73,6 +103,14 @@ def test_kecamatan_brief(built):
     assert "Ringkasan Kecamatan Bontang Selatan 2024" in page
     assert "Tanjung Laut" in page and "Lok Tuan" not in page     # only its own kelurahan
     assert page.count("<img ") == 1
+    assert "Batas garis kemiskinan" in page and "Verifikasi DTSEN per kelurahan" in page
+    assert "belum tersedia" not in page
+
+
+def test_kecamatan_significant_change_and_suppression(tmp_path):
+    page = bb.build(tmp_path, "06_kecamatan_brief", "id", kecamatan_code="64.74.03").read_text(encoding="utf-8")
+    assert "Turun 3,40 poin, dari 9,90 persen menjadi 6,50 persen" in page     # changes.csv: significant
+    assert "tidak ditampilkan" in page and "sampel kurang dari 30" in page    # youth TPT suppressed, with the reason
 
 
 def test_missing_inputs_give_a_note_not_a_crash(tmp_path):

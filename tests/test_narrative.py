@@ -70,29 +70,72 @@ def test_key_points(data):
         assert 4 <= len(pts) <= 6
         assert all(p.endswith(".") for p in pts)
     id_pts = " ".join(n.key_points(data, "id"))
-    assert "SMK" in id_pts and "Bontang Utara" in id_pts
+    assert "SMK" in id_pts
+    # the only significant kecamatan change of the fixture (changes.csv: significant=True)
+    assert "TPT Bontang Barat turun 3,40 poin, dari 9,90 persen menjadi 6,50 persen" in id_pts
+    assert "PKH: inklusi" in id_pts and "BPNT: inklusi" in id_pts
+
+
+def test_only_significant_changes_are_called_rises_or_falls(data):
+    sig = n.significant_changes(data, ("p0", "tpt"))
+    assert [(s["indicator"], s["code"]) for s in sig] == [("tpt", "64.74.03")]
+    assert "dalam batas sampling error" in n.change_sentence(data, "tpt", "kecamatan", "64.74.01", "id")
+    assert n.kecamatan_changes_point(data, "en", ("p0",)) is None
+
+
+def test_targeting_from_targeting_errors_table(data):
+    rows = n.targeting_rows(data)
+    assert list(rows.columns[:4]) == ["programme", "cut", "domain_level", "domain_code"]
+    assert rows.iloc[0][["programme", "cut", "domain_code"]].tolist() == ["pkh", "poverty_line", "64.74"]
+    assert len(rows) == 16
+    s = n.targeting_point(data, "id", "64.74.02")
+    assert s.startswith("Ketepatan sasaran bansos di Bontang Selatan") and "PKH: inklusi 91,5 persen, eksklusi 55,6 persen" in s
+    assert "belum terverifikasi" not in s                    # Bontang Selatan's registry is verified
+    assert "not yet verified" in n.targeting_point(data, "en", "64.74.01")
+
+
+def test_education_labels_include_sd_kebawah():
+    from analysis.brief.charts import EDU_ORDER
+    from analysis.brief.i18n import category_name
+    assert EDU_ORDER[0] == "sd_kebawah"
+    assert category_name("education", "sd_kebawah", "id") == "SD ke bawah"
+    assert category_name("education", "sd_kebawah", "en").startswith("Primary or less")
 
 
 def test_aki_explanation(data):
     ex = n.aki_explanation(data.table("aki_vs_tpt"), data.table("aki_reasons"), "id")
     assert "mengukur hal yang berbeda" in ex["intro"]
     assert ("Kartu AK/I terdaftar sepanjang tahun", "5.423 jiwa", "Disnaker (administrasi)") in ex["figures"]
-    assert ex["reasons"][0][1] == "1.890"
+    assert ("dikurangi: perpanjangan kartu yang sama", "\u22121.210 jiwa", "Disnaker (administrasi)") in ex["figures"]
+    assert [g[0].split(" (")[0] for g in ex["groups"]] == [
+        "Dari kartu AK/I ke perkiraan pencari kerja aktif", "Penganggur menurut Sakernas", "Tracer pelatihan: status pemegang kartu 6 bulan kemudian"]
+    assert ("dari jumlah itu: putus asa", "\u2013", "Sakernas Agustus 2024") in ex["figures"]   # empty = not estimable
+    assert ex["reasons"][0][1] == "1.890 jiwa" and ex["reasons"][-1][1] == "\u2013"
     en = n.aki_explanation(None, data.table("aki_reasons"), "en")
     assert en["figures"] == [] and "never registered" in en["reasons"][1][0]
     assert n.aki_explanation(None, None, "id") is None
 
 
-def test_registry_note_keeps_concepts_apart():
-    assert "dua konsep berbeda" in n.registry_vs_bps_note("id")
+def test_registry_note_keeps_concepts_apart(data):
+    assert "dua konsep berbeda" in n.registry_vs_bps_note("id")          # fallback without the stage table
     assert "different concepts" in n.registry_vs_bps_note("en")
+    # the poverty stage's concept_notes.csv wins when present
+    assert n.registry_vs_bps_note("id", data).startswith("Catatan fixture: jumlah registri dan kemiskinan BPS")
+    assert data.concept_note("targeting_definition", "en").startswith("Fixture note: exclusion error")
+    assert data.concept_note("no_such_note", "id") is None
 
 
 def test_recommendations(data):
     recs = n.recommendation_phrases(data.table("programme_scorecard"), "id")
-    assert recs[0].startswith("Perluas Welder SMAW 3G (+32 kursi)")
-    assert any("belum terbukti" in r for r in recs)               # CI includes zero
+    assert [r.split(" (")[0] for r in recs] == ["Perluas", "Rancang ulang", "Kurangi", "Pertahankan"]
+    assert recs[0].startswith("Perluas (3 program, +64 kursi): Welder SMAW 3G (BLKI-Prov UPTD) [efek +7,8 poin")
+    assert "SK 95% memuat nol" in recs[0]                      # Pipe welder: CI includes zero, said so
+    assert "Kurangi (3 program, \u221296 kursi)" in recs[2]
+    assert "kursi tetap" in recs[1] and "belum ada bukti" in recs[1]
+    en = n.recommendation_phrases(data.table("programme_scorecard"), "en")
+    assert en[3].startswith("Maintain (2 programmes, seats unchanged)")
     assert n.recommendation_phrases(pd.DataFrame(), "en") == []
+    assert n.rec_word("redesign", "id") == "Rancang ulang" and n.rec_word("other", "en") == "other"
 
 
 def test_definitions_use_config_thresholds():

@@ -35,7 +35,7 @@ from analysis.io import CSV_FLOAT_DIGITS, atomic_write_bytes
 
 STAGES = ("poverty", "labour", "skills")
 CLEAN_TABLES = ("progress_kecamatan", "progress_kelurahan", "progress_reasons", "decile_transitions",
-                "cleaning_log", "validation_report")
+                "cleaning_log", "cleaning_summary", "validation_report")
 
 
 @dataclass

@@ -166,8 +166,9 @@ def poverty_by_kecamatan(data, lang: str = "id", indicator: str = "p0"):
     ax.set_xlim(0, max(rows["ci_high"].max() * 1.25, 1))
     _pct_axis(ax, "x", lang)
     ax.set_xlabel(t("short_p0", lang))
-    ax.set_title(f"{t('ind_p0', lang)}, {period_label(indicator, data.period, lang)}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
+    fig.suptitle(f"{t('ind_p0', lang)}, {period_label(indicator, data.period, lang)}", x=0.01, ha="left",
+                 fontweight="bold", fontsize=FONT_PT + 0.5)
+    fig.legend(loc="outside lower center", ncols=3)
     ax.grid(axis="y", visible=False)
     parts = [f"{r['domain_name']} {_ci_txt(r, lang)}" for _, r in rows.iloc[::-1].iterrows()]
     if _id(lang):
@@ -184,82 +185,131 @@ def poverty_by_kecamatan(data, lang: str = "id", indicator: str = "p0"):
     return fig, alt
 
 
+KEL_METHODS = ("fay_herriot", "fay_herriot_synthetic")
+
+
 def _sae_frame(data, kecamatan: str | None = None) -> pd.DataFrame | None:
-    """Kelurahan P0: model rows from estimates, direct estimates from the SAE table if present."""
+    """Kelurahan P0: model rows (``p0``, level ``kelurahan``, methods ``fay_herriot*``) from the
+    estimates, the benchmarked version (``p0_benchmarked``) and the direct survey estimates of
+    ``poverty/tables/kelurahan_p0.csv`` (``direct_estimate, direct_ci_low, direct_ci_high``)."""
     model = data.select("p0", "kelurahan")
     if model.empty:
         return None
-    df = model[["domain_code", "domain_name", "estimate", "ci_low", "ci_high", "flag", "method"]].copy()
-    sae = data.table("p0_kelurahan_sae")
+    model = model[model["method"].astype(str).str.startswith("fay_herriot")]
+    if model.empty:
+        return None
+    df = model[["domain_code", "domain_name", "estimate", "ci_low", "ci_high", "rse", "n_sample", "flag",
+                "method"]].copy()
+    bm = data.select("p0_benchmarked", "kelurahan")
+    if not bm.empty:
+        df = df.merge(bm[["domain_code", "estimate", "ci_low", "ci_high"]].rename(
+            columns={"estimate": "benchmarked", "ci_low": "benchmarked_ci_low", "ci_high": "benchmarked_ci_high"}),
+            on="domain_code", how="left")
+    sae = data.table("kelurahan_p0")
     if sae is not None and {"domain_code", "direct_estimate"} <= set(sae.columns):
-        cols = ["domain_code", "direct_estimate", "direct_ci_low", "direct_ci_high"]
-        df = df.merge(sae[[c for c in cols if c in sae.columns]], on="domain_code", how="left")
+        cols = [c for c in ("domain_code", "direct_estimate", "direct_ci_low", "direct_ci_high", "in_sample")
+                if c in sae.columns]
+        df = df.merge(sae[cols], on="domain_code", how="left")
+        if "in_sample" in df.columns:  # no sample: no direct estimate to draw
+            miss = df["in_sample"].astype(str).str.lower().isin(["false", "0"])
+            df.loc[miss, ["direct_estimate", "direct_ci_low", "direct_ci_high"]] = np.nan
     df["kecamatan_code"] = df["domain_code"].str.slice(0, 8)
     if kecamatan:
         df = df[df["kecamatan_code"] == kecamatan]
     return df.sort_values("domain_code", kind="mergesort").reset_index(drop=True)
 
 
+def flag_mark(flag) -> str:
+    """Chart marker of a reliability flag: "" ok, "*" caution, "**" unreliable."""
+    return {"caution": " *", "unreliable": " **"}.get(flag_base(flag), "")
+
+
 @styled
-def kelurahan_direct_vs_model(data, lang: str = "id", kecamatan: str | None = None):
-    """Kelurahan P0: direct survey estimate vs Fay-Herriot estimate, both with 95 % CIs."""
+def kelurahan_direct_vs_model(data, lang: str = "id", kecamatan: str | None = None, compact: bool = False):
+    """Kelurahan P0: direct survey estimate vs Fay-Herriot estimate, both with 95 % CIs.
+
+    The model estimate carries its reliability mark (* caution, ** not reliable); † marks a
+    synthetic estimate (no sample). The x axis is cut where the widest direct intervals would
+    squeeze the model estimates: a cut interval ends in an arrow labelled with its upper bound.
+    """
     df = _sae_frame(data, kecamatan)
     if df is None or df.empty:
         return None, ""
     kec_names = {r.domain_code: r.domain_name for r in data.select("p0", "kecamatan").itertuples()}
     df = df.iloc[::-1].reset_index(drop=True)
-    fig, ax = _fig(3.2 + 0.62 * len(df))
+    row_cm = 0.5 if compact else 0.62
+    fig, ax = _fig((2.6 if compact else 3.4) + row_cm * len(df))
     y = np.arange(len(df))
     has_direct = "direct_estimate" in df.columns and df["direct_estimate"].notna().any()
+    # x range: all model intervals and every direct point must fit; direct CIs may be cut
+    cand = [df["ci_high"].max() * 1.15]
+    if has_direct:
+        cand.append(df["direct_estimate"].max() * 1.2)
+    xmax = float(np.nanmax(cand))
+    xmax = float(np.ceil(xmax / 5.0) * 5.0) if xmax > 5 else float(np.ceil(xmax))
     if has_direct:
         d = df[df["direct_estimate"].notna()]
         yd = y[df["direct_estimate"].notna().to_numpy()] + 0.18
-        ax.errorbar(d["direct_estimate"], yd, xerr=_err(d, "direct_estimate", "direct_ci_low", "direct_ci_high"),
+        hi = d["direct_ci_high"].clip(upper=xmax)
+        lo = d["direct_ci_low"]
+        ax.errorbar(d["direct_estimate"], yd,
+                    xerr=np.vstack([np.clip(d["direct_estimate"] - lo, 0, None), np.clip(hi - d["direct_estimate"], 0, None)]),
                     fmt="o", mfc="white", color=OKABE_ITO["grey"], ms=5, capsize=3, lw=1.1,
                     label=t("method_direct", lang))
+        for yi, (_, r) in zip(yd, d.iterrows()):
+            if r["direct_ci_high"] > xmax:
+                ax.annotate("", xy=(xmax, yi), xytext=(xmax - 0.02 * xmax, yi),
+                            arrowprops=dict(arrowstyle="-|>", color=OKABE_ITO["grey"], lw=1.1))
+                ax.annotate(fmt.number(r["direct_ci_high"], 1, lang), (xmax, yi), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=FONT_PT - 1.5, color="#555555",
+                            annotation_clip=False)
     ax.errorbar(df["estimate"], y - (0.18 if has_direct else 0), xerr=_err(df), fmt="s",
                 color=OKABE_ITO["blue"], ms=5, capsize=3, lw=1.4, label=t("method_model", lang))
-    labels = []
-    for _, r in df.iterrows():
-        lab = r["domain_name"]
-        if "synthetic" in str(r["method"]):
-            lab += " \u2020"
-        labels.append(lab)
+    for yi, (_, r) in zip(y, df.iterrows()):
+        ax.annotate(fmt.number(r["estimate"], 1, lang) + flag_mark(r["flag"]), (r["ci_high"], yi - (0.18 if has_direct else 0)),
+                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=FONT_PT - 1,
+                    color=OKABE_ITO["blue"])
+    labels = [r["domain_name"] + (" \u2020" if "synthetic" in str(r["method"]) else "") for _, r in df.iterrows()]
     ax.set_yticks(y, labels)
-    # kecamatan separators and names
     prev = None
     for yi, code in zip(y, df["kecamatan_code"]):
         if prev is not None and code != prev:
             ax.axhline(yi - 0.5, color="#999999", lw=0.8)
         prev = code
     if not kecamatan:
-        for code, grp in df.groupby("kecamatan_code", sort=True):
-            ys = y[df["kecamatan_code"] == code]
+        for code in sorted(set(df["kecamatan_code"])):
+            ys = y[(df["kecamatan_code"] == code).to_numpy()]
             ax.annotate(kec_names.get(code, code), xy=(1.0, ys.mean()), xycoords=("axes fraction", "data"),
-                        xytext=(4, 0), textcoords="offset points", va="center", rotation=90, ha="left",
-                        fontsize=FONT_PT, color="#444444")
-    hi = np.nanmax(np.r_[df["ci_high"].to_numpy(float),
-                        df.get("direct_ci_high", pd.Series(dtype=float)).to_numpy(float)])
-    ax.set_xlim(0, hi * 1.08)
+                        xytext=(30, 0), textcoords="offset points", va="center", rotation=90, ha="left",
+                        fontsize=FONT_PT - 1, color="#444444")
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(-0.6, len(df) - 0.4)
     _pct_axis(ax, "x", lang)
     ax.set_xlabel(t("short_p0", lang))
     ax.grid(axis="y", visible=False)
-    title = ("P0 kelurahan: langsung dan model Fay-Herriot" if _id(lang)
-             else "Kelurahan P0: direct and Fay-Herriot model")
-    ax.set_title(f"{title}, {period_label('p0', data.period, lang)}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(df) > 6 else -0.25), ncols=2)
-    parts = [f"{r['domain_name']} {_ci_txt(r, lang)}" for _, r in df.iloc[::-1].iterrows()]
+    title = ("P0 kelurahan: estimasi langsung dan model Fay-Herriot" if _id(lang)
+             else "Kelurahan P0: direct and Fay-Herriot model estimates")
+    fig.suptitle(f"{title}, {period_label('p0', data.period, lang)}", x=0.01, ha="left", fontweight="bold",
+                 fontsize=FONT_PT + 0.5)
+    fig.legend(loc="outside lower center", ncols=2)
+    parts = [f"{r['domain_name']} {_ci_txt(r, lang, 1)}{flag_mark(r['flag']).strip() and ' ' + flag_mark(r['flag']).strip()}"
+             for _, r in df.iloc[::-1].iterrows()]
     synth = [r["domain_name"] for _, r in df.iterrows() if "synthetic" in str(r["method"])]
+    n_ok = int((df["flag"].map(flag_base) == "ok").sum())
+    n_c = int((df["flag"].map(flag_base) == "caution").sum())
+    n_u = int((df["flag"].map(flag_base) == "unreliable").sum())
     if _id(lang):
         alt = ("Grafik P0 per kelurahan dalam persen: titik bulat abu-abu adalah estimasi langsung survei "
-               "(selang lebar karena sampel kecil), kotak biru adalah estimasi model Fay-Herriot dengan SK 95%. "
-               f"Estimasi model: {_items(parts, lang)}.")
+               "(selang lebar karena sampel kecil; selang yang terpotong diberi panah dan batas atasnya), kotak biru "
+               f"adalah estimasi model Fay-Herriot dengan SK 95%. Kualitas model: {n_ok} akurat, {n_c} perlu hati-hati (*), "
+               f"{n_u} tidak akurat (**). Estimasi model: {_items(parts, lang)}.")
         if synth:
             alt += f" Tanda † = estimasi sintetis tanpa sampel: {', '.join(synth)}."
     else:
         alt = ("Chart of P0 by kelurahan in percent: hollow grey circles are direct survey estimates (wide "
-               "intervals from small samples), blue squares are Fay-Herriot model estimates with 95% CIs. "
-               f"Model estimates: {_items(parts, lang)}.")
+               "intervals from small samples; a cut interval ends in an arrow with its upper bound), blue squares "
+               f"are Fay-Herriot model estimates with 95% CIs. Model quality: {n_ok} reliable, {n_c} use with caution (*), "
+               f"{n_u} not reliable (**). Model estimates: {_items(parts, lang)}.")
         if synth:
             alt += f" † = synthetic estimate with no sample: {', '.join(synth)}."
     return fig, alt
@@ -339,7 +389,7 @@ def kelurahan_tiles(data, lang: str = "id"):
 # --------------------------------------------------------------------------------------------
 # labour
 # --------------------------------------------------------------------------------------------
-EDU_ORDER = ["tidak_sekolah", "belum_tamat_sd", "sd", "smp", "sma", "smk", "diploma", "universitas"]
+EDU_ORDER = ["sd_kebawah", "tidak_sekolah", "belum_tamat_sd", "sd", "smp", "sma", "smk", "diploma", "universitas"]
 
 
 @styled
@@ -402,54 +452,121 @@ def tpt_by_education_sex(data, lang: str = "id"):
     return fig, alt
 
 
+def published_series(data, indicator: str, area: str = "bontang") -> pd.DataFrame:
+    """Published figures of one indicator as ``year, value, series, source`` (year numeric).
+
+    TPT comes from ``labour/tables/tpt_published.csv`` (``area`` bontang|kaltim), poverty
+    indicators from ``poverty/tables/published_poverty.csv``; without those stage tables, from the
+    raw ``published_indicators`` reference (``bontang_tpt_agustus``, ``kaltim_tpt_agustus`` …).
+    Only rows whose ``series`` starts with ``published`` are returned (never the demo estimates).
+    """
+    empty = pd.DataFrame(columns=["year", "value", "series", "source"])
+    if indicator == "tpt":
+        tab = data.table("tpt_published")
+        if tab is not None and {"area", "indicator", "year", "series", "value"} <= set(tab.columns):
+            df = tab[(tab["area"] == area) & (tab["indicator"] == "tpt")
+                     & tab["series"].astype(str).str.startswith("published")]
+            return df.assign(year=pd.to_numeric(df["year"], errors="coerce")).sort_values(["year", "series"], kind="mergesort")
+        pub = data.table("published_indicators")
+        if pub is None or pub.empty:
+            return empty
+        names = {"bontang": {"bontang_tpt_agustus": "published",
+                             "bontang_tpt_agustus_original_weights": "published_original_weights",
+                             "bontang_tpt_agustus_backcast_supas2015": "published_backcast_supas2015"},
+                 "kaltim": {"kaltim_tpt_agustus": "published"}}[area]
+        df = pub[pub["indicator"].isin(names)]
+        df = df.assign(series=df["indicator"].map(names), year=pd.to_numeric(df["year"], errors="coerce"))
+        return df.sort_values(["year", "series"], kind="mergesort")
+    tab = data.table("published_poverty")
+    if tab is None or not {"indicator", "year", "series", "value"} <= set(tab.columns):
+        return empty
+    df = tab[(tab["indicator"] == indicator) & tab["series"].astype(str).str.startswith("published")]
+    return df.assign(year=pd.to_numeric(df["year"], errors="coerce")).sort_values(["year", "series"], kind="mergesort")
+
+
+def _release_points(ax, data, indicator, lang, synthetic, alt_parts, dec=2):
+    rows = [r for r in (data.get(indicator, "kota", period=data.previous_period), data.get(indicator, "kota")) if r]
+    if not rows:
+        return
+    e = pd.DataFrame(rows)
+    e = e[e["estimate"].notna()]
+    if e.empty:
+        return
+    x = e["period"].astype(int).to_numpy() + 0.18
+    lab = ("Estimasi rilis ini (data sintetis), SK 95%" if synthetic else "Estimasi rilis ini, SK 95%") if _id(lang) else (
+        "This release (synthetic data), 95% CI" if synthetic else "This release, 95% CI")
+    ax.errorbar(x, e["estimate"], yerr=_err(e), fmt="D", color=OKABE_ITO["vermillion"], ms=6, capsize=4,
+                lw=1.4, label=lab)
+    alt_parts.append(lab + ": " + ", ".join(f"{r['period']}: {_ci_txt(r, lang, dec)}" for _, r in e.iterrows()))
+
+
 @styled
 def tpt_history(data, lang: str = "id", synthetic: bool = False):
-    """Published TPT (August) of Bontang and Kaltim, with this release's estimates and CIs."""
-    pub = data.table("published_indicators")
-    est_rows = [r for r in (data.get("tpt", "kota", period=data.previous_period), data.get("tpt", "kota")) if r]
-    if (pub is None or pub.empty) and not est_rows:
+    """Published August TPT of Bontang and Kaltim (``tpt_published.csv``), with this release's estimates and CIs."""
+    b_all = published_series(data, "tpt", "bontang")
+    k = published_series(data, "tpt", "kaltim")
+    k = k[k["series"] == "published"]
+    b = b_all[b_all["series"] == "published"]
+    b19o = b_all[b_all["series"] == "published_original_weights"]
+    b19b = b_all[b_all["series"] == "published_backcast_supas2015"]
+    has_est = data.get("tpt", "kota") is not None
+    if b.empty and k.empty and not has_est:
         return None, ""
-    fig, ax = _fig(8.0)
+    fig, ax = _fig(8.5)
     alt_parts = []
-    if pub is not None and not pub.empty:
-        pub = pub.assign(year=pd.to_numeric(pub["year"], errors="coerce"))
-        b = pub[pub["indicator"] == "bontang_tpt_agustus"].sort_values("year")
-        k = pub[pub["indicator"] == "kaltim_tpt_agustus"].sort_values("year")
-        b19o = pub[pub["indicator"] == "bontang_tpt_agustus_original_weights"]
-        b19b = pub[pub["indicator"] == "bontang_tpt_agustus_backcast_supas2015"]
-        if not b.empty:
-            ax.plot(b["year"], b["value"], "-o", color=OKABE_ITO["blue"], ms=4, lw=1.6,
-                    label="Bontang (BPS, dipublikasikan)" if _id(lang) else "Bontang (BPS, published)")
-            last = b.iloc[-1]
-            ax.annotate(fmt.number(last["value"], 2, lang), (last["year"], last["value"]), xytext=(4, 6),
-                        textcoords="offset points", color=OKABE_ITO["blue"])
-            alt_parts.append(("Bontang (BPS) " if _id(lang) else "Bontang (BPS) ")
-                             + ", ".join(f"{int(r.year)}: {fmt.number(r.value, 2, lang)}" for r in b.itertuples()))
-        if not b19o.empty and not b19b.empty:
-            ax.plot(b19o["year"], b19o["value"], "^", color=OKABE_ITO["blue"], mfc="white", ms=6,
-                    label="2019 bobot awal / backcast SUPAS2015" if _id(lang) else "2019 original / SUPAS2015 backcast weights")
-            ax.plot(b19b["year"], b19b["value"], "v", color=OKABE_ITO["blue"], mfc="white", ms=6)
-        if not k.empty:
-            ax.plot(k["year"], k["value"], "-s", color=OKABE_ITO["green"], ms=4, lw=1.4,
-                    label="Kalimantan Timur (BPS)")
-            alt_parts.append("Kalimantan Timur " + ", ".join(f"{int(r.year)}: {fmt.number(r.value, 2, lang)}" for r in k.itertuples()))
-    if est_rows:
-        e = pd.DataFrame(est_rows)
-        e = e[e["estimate"].notna()]
-        x = e["period"].astype(int).to_numpy() + 0.18
-        lab = ("Estimasi rilis ini (data sintetis), SK 95%" if synthetic else "Estimasi rilis ini, SK 95%") if _id(lang) else (
-            "This release (synthetic data), 95% CI" if synthetic else "This release, 95% CI")
-        ax.errorbar(x, e["estimate"], yerr=_err(e), fmt="D", color=OKABE_ITO["vermillion"], ms=6, capsize=4,
-                    lw=1.4, label=lab)
-        alt_parts.append(lab + ": " + ", ".join(f"{r['period']}: {_ci_txt(r, lang)}" for _, r in e.iterrows()))
+    if not b.empty:
+        ax.plot(b["year"], b["value"], "-o", color=OKABE_ITO["blue"], ms=4, lw=1.6,
+                label="Bontang (BPS, dipublikasikan)" if _id(lang) else "Bontang (BPS, published)")
+        last = b.iloc[-1]
+        ax.annotate(fmt.number(last["value"], 2, lang), (last["year"], last["value"]), xytext=(4, 6),
+                    textcoords="offset points", color=OKABE_ITO["blue"])
+        alt_parts.append("Bontang (BPS) " + ", ".join(f"{int(r.year)}: {fmt.number(r.value, 2, lang)}" for r in b.itertuples()))
+    if not b19o.empty and not b19b.empty:
+        ax.plot(b19o["year"], b19o["value"], "^", color=OKABE_ITO["blue"], mfc="white", ms=6,
+                label="2019: bobot awal / backcast SUPAS2015" if _id(lang) else "2019: original / SUPAS2015 backcast weights")
+        ax.plot(b19b["year"], b19b["value"], "v", color=OKABE_ITO["blue"], mfc="white", ms=6)
+    if not k.empty:
+        ax.plot(k["year"], k["value"], "-s", color=OKABE_ITO["green"], ms=4, lw=1.4, label="Kalimantan Timur (BPS)")
+        alt_parts.append("Kalimantan Timur " + ", ".join(f"{int(r.year)}: {fmt.number(r.value, 2, lang)}" for r in k.itertuples()))
+    _release_points(ax, data, "tpt", lang, synthetic, alt_parts)
     ax.set_ylim(bottom=0)
     _pct_axis(ax, "y", lang)
     ax.set_ylabel(t("short_tpt", lang))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title("TPT Agustus: Bontang dan Kalimantan Timur" if _id(lang) else "August TPT: Bontang and East Kalimantan")
-    ax.legend(loc="lower left", ncols=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     alt = (("Grafik garis TPT Agustus dalam persen. " if _id(lang) else "Line chart of the August TPT in percent. ")
            + ". ".join(alt_parts) + ".")
+    return fig, alt
+
+
+@styled
+def poverty_history(data, lang: str = "id", synthetic: bool = False):
+    """Published March P0 of Bontang (``published_poverty.csv``) with this release's estimates and CIs."""
+    b = published_series(data, "p0")
+    b = b[b["series"] == "published"]
+    has_est = data.get("p0", "kota") is not None
+    if b.empty and not has_est:
+        return None, ""
+    fig, ax = _fig(7.5)
+    alt_parts = []
+    if not b.empty:
+        ax.plot(b["year"], b["value"], "-o", color=OKABE_ITO["blue"], ms=4, lw=1.6,
+                label="Bontang (BPS, dipublikasikan)" if _id(lang) else "Bontang (BPS, published)")
+        for _, r in b.iterrows():
+            ax.annotate(fmt.number(r["value"], 2, lang), (r["year"], r["value"]), xytext=(0, 7),
+                        textcoords="offset points", ha="center", fontsize=FONT_PT - 1.5, color=OKABE_ITO["blue"])
+        alt_parts.append("Bontang (BPS) " + ", ".join(f"{int(r.year)}: {fmt.number(r.value, 2, lang)}" for r in b.itertuples()))
+    _release_points(ax, data, "p0", lang, synthetic, alt_parts)
+    ax.set_ylim(bottom=0)
+    _pct_axis(ax, "y", lang)
+    ax.set_ylabel(t("short_p0", lang))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_title("P0 Maret: angka BPS yang dipublikasikan dan estimasi rilis ini" if _id(lang)
+                 else "March P0: published BPS figures and this release's estimates")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
+    alt = (("Grafik garis persentase penduduk miskin (P0) Maret dalam persen. " if _id(lang)
+            else "Line chart of the March poverty rate (P0) in percent. ") + ". ".join(alt_parts) + ".")
     return fig, alt
 
 
@@ -458,7 +575,8 @@ def tpt_history(data, lang: str = "id", synthetic: bool = False):
 # --------------------------------------------------------------------------------------------
 @styled
 def shortage_diverging(data, lang: str = "id", top: int = 12):
-    """Diverging bars of the shortage index by occupation with 95 % CIs."""
+    """Diverging bars of the shortage index by occupation with 95 % CIs (the ``top`` largest |index|)."""
+    import textwrap
     rows = data.select("shortage_index", "occupation")
     rows = rows[rows["estimate"].notna()] if not rows.empty else rows
     if rows.empty:
@@ -466,7 +584,7 @@ def shortage_diverging(data, lang: str = "id", top: int = 12):
     rows = rows.assign(_a=rows["estimate"].abs()).sort_values(["_a", "domain_code"], ascending=[False, True],
                                                               kind="mergesort").head(top)
     rows = rows.sort_values(["estimate", "domain_code"], kind="mergesort").reset_index(drop=True)
-    fig, ax = _fig(3.0 + 0.62 * len(rows))
+    fig, ax = _fig(3.4 + 0.68 * len(rows))
     y = np.arange(len(rows))
     sig = (rows["ci_low"] > 0) | (rows["ci_high"] < 0)
     colors = [OKABE_ITO["vermillion"] if v > 0 else OKABE_ITO["blue"] for v in rows["estimate"]]
@@ -476,35 +594,42 @@ def shortage_diverging(data, lang: str = "id", top: int = 12):
             b.set_alpha(0.45)
             b.set_hatch("///")
     ax.errorbar(rows["estimate"], y, xerr=_err(rows), fmt="none", ecolor="black", capsize=3, lw=1)
-    names = [f"{occupation_title(data, r.domain_code, r.domain_name, lang)} ({r.domain_code})" for r in rows.itertuples()]
-    ax.set_yticks(y, names)
+    names = ["\n".join(textwrap.wrap(f"{occupation_title(data, r.domain_code, r.domain_name, lang)} ({r.domain_code})",
+                                     34, break_long_words=False)) for r in rows.itertuples()]
+    ax.set_yticks(y, names, fontsize=FONT_PT - 1)
     ax.axvline(0, color="black", lw=0.8)
     lim = float(np.nanmax(np.abs(np.r_[rows["ci_low"], rows["ci_high"]]))) * 1.1
     ax.set_xlim(-lim, lim)
     _pct_axis(ax, "x", lang, 1)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("\u2190 kelebihan pencari kerja      kekurangan tenaga kerja \u2192" if _id(lang)
-                  else "\u2190 surplus of job seekers      shortage of workers \u2192")
-    ax.set_title(f"{t('ind_shortage_index', lang)}, {data.period}")
+    ax.text(0.0, -0.09 if len(rows) > 8 else -0.14, "\u2190 kelebihan pencari kerja" if _id(lang) else "\u2190 surplus of job seekers",
+            transform=ax.transAxes, ha="left", va="top", color=OKABE_ITO["blue"])
+    ax.text(1.0, -0.09 if len(rows) > 8 else -0.14, "kekurangan tenaga kerja \u2192" if _id(lang) else "shortage of workers \u2192",
+            transform=ax.transAxes, ha="right", va="top", color=OKABE_ITO["vermillion"])
+    fig.suptitle(f"{t('ind_shortage_index', lang)}, {data.period}", x=0.01, ha="left", fontweight="bold",
+                 fontsize=FONT_PT + 0.5)
     short = rows[sig & (rows["estimate"] > 0)].iloc[::-1]
     surplus = rows[sig & (rows["estimate"] < 0)]
     f = lambda df: ", ".join(f"{occupation_title(data, r['domain_code'], r['domain_name'], lang)} {_ci_txt(r, lang)}"
                              for _, r in df.iterrows())
     if _id(lang):
-        alt = ("Grafik batang menyebar indeks kekurangan tenaga kerja per jabatan dengan SK 95%; batang merah ke kanan = "
-               "kekurangan, biru ke kiri = kelebihan pencari kerja, batang pudar bergaris = tidak berbeda nyata dari nol. "
-               f"Kekurangan nyata: {f(short) or 'tidak ada'}. Kelebihan nyata: {f(surplus) or 'tidak ada'}.")
+        alt = (f"Grafik batang menyebar indeks kekurangan tenaga kerja untuk {len(rows)} jabatan dengan nilai mutlak terbesar, "
+               "dengan SK 95%; batang merah ke kanan = kekurangan, biru ke kiri = kelebihan pencari kerja, batang pudar "
+               f"bergaris = tidak berbeda nyata dari nol. Kekurangan nyata: {f(short) or 'tidak ada'}. "
+               f"Kelebihan nyata: {f(surplus) or 'tidak ada'}.")
     else:
-        alt = ("Diverging bar chart of the shortage index by occupation with 95% CIs; red bars to the right = "
-               "shortage, blue to the left = surplus of job seekers, faded hatched bars = not significantly "
-               f"different from zero. Significant shortages: {f(short) or 'none'}. Significant surpluses: {f(surplus) or 'none'}.")
+        alt = (f"Diverging bar chart of the shortage index for the {len(rows)} occupations with the largest absolute values, "
+               "with 95% CIs; red bars to the right = shortage, blue to the left = surplus of job seekers, faded hatched "
+               f"bars = not significantly different from zero. Significant shortages: {f(short) or 'none'}. "
+               f"Significant surpluses: {f(surplus) or 'none'}.")
     return fig, alt
 
 
 def _place_labels(ax, fig, xs, ys, labels, fontsize=FONT_PT - 1, sizes=None, inside=False):
     """Greedy, deterministic label placement: the first candidate offset that overlaps nothing."""
     offsets = [(6, 2, "left"), (-6, 2, "right"), (6, -12, "left"), (-6, -12, "right"), (0, 8, "center"),
-               (0, -18, "center"), (10, 10, "left"), (-10, 10, "right"), (10, -20, "left"), (-10, -20, "right")]
+               (0, -18, "center"), (10, 10, "left"), (-10, 10, "right"), (10, -20, "left"), (-10, -20, "right"),
+               (14, 16, "left"), (-14, 16, "right"), (14, -26, "left"), (-14, -26, "right")]
     from matplotlib.transforms import Bbox
     renderer = fig.canvas.get_renderer()
     placed = []
@@ -529,63 +654,82 @@ def _place_labels(ax, fig, xs, ys, labels, fontsize=FONT_PT - 1, sizes=None, ins
         placed.append(ann.get_window_extent(renderer))
 
 
-REC_COLORS = {"expand": OKABE_ITO["green"], "keep": OKABE_ITO["blue"], "reform": OKABE_ITO["orange"],
-              "reduce": OKABE_ITO["vermillion"], "stop": OKABE_ITO["black"]}
-REC_MARKERS = {"expand": "o", "keep": "s", "reform": "D", "reduce": "v", "stop": "X"}
+# colours and markers of the skills stage's four recommendations (never colour alone: markers differ)
+REC_COLORS = {"expand": OKABE_ITO["green"], "maintain": OKABE_ITO["blue"], "redesign": OKABE_ITO["orange"],
+              "reduce": OKABE_ITO["vermillion"]}
+REC_MARKERS = {"expand": "o", "maintain": "s", "redesign": "D", "reduce": "v"}
+REC_OTHER = ("#7F7F7F", "X")
+
+
+def programme_number(program_id, i: int) -> str:
+    """Label of a programme on the quadrant and in the scorecard: the digits of its id, else i+1."""
+    digits = "".join(ch for ch in str(program_id) if ch.isdigit())
+    return str(int(digits)) if digits else str(i + 1)
 
 
 @styled
 def programme_quadrant(scorecard: pd.DataFrame | None, lang: str = "id"):
-    """Quadrant: target-occupation shortage index (x) × employment effect with CI (y); bubble = seats."""
+    """Quadrant: target-occupation shortage index (x) × employment effect with CI (y); bubble = seats.
+
+    Every programme of the scorecard is drawn, coloured and shaped by its recommendation
+    (expand / redesign / reduce / maintain; any other code in grey); points are numbered like the
+    scorecard table.
+    """
+    from analysis.brief.narrative import REC_ORDER, rec_word
     need = {"shortage_index", "att_pp"}
     if scorecard is None or scorecard.empty or not need <= set(scorecard.columns):
         return None, ""
-    from analysis.brief.narrative import REC_WORDS
     sc = scorecard.sort_values("program_id" if "program_id" in scorecard.columns else "att_pp", kind="mergesort")
-    fig, ax = _fig(10.5 + 0.45 * ((len(sc) + 1) // 2))
+    sc = sc[sc["shortage_index"].notna() & sc["att_pp"].notna()].reset_index(drop=True)
+    if sc.empty:
+        return None, ""
+    fig, ax = _fig(12.5)
     seats = sc["seats"].to_numpy(float) if "seats" in sc.columns else np.full(len(sc), 30.0)
-    size = 20 + 4.0 * seats
+    seats = np.nan_to_num(seats, nan=30.0)
+    size = 15 + 2.2 * seats
     if {"att_ci_low", "att_ci_high"} <= set(sc.columns):
         ax.errorbar(sc["shortage_index"], sc["att_pp"], yerr=_err(sc, "att_pp", "att_ci_low", "att_ci_high"),
-                    fmt="none", ecolor="#888888", lw=0.9, capsize=2, zorder=1)
-    recs = sc["recommendation"] if "recommendation" in sc.columns else pd.Series("keep", index=sc.index)
-    for rec in [r for r in REC_COLORS if r in set(recs)]:
+                    fmt="none", ecolor="#AAAAAA", lw=0.8, capsize=1.5, zorder=1)
+    recs = (sc["recommendation"].astype(str) if "recommendation" in sc.columns
+            else pd.Series("", index=sc.index))
+    order = [r for r in REC_ORDER if (recs == r).any()] + sorted(set(recs) - set(REC_ORDER))
+    for rec in order:
         m = (recs == rec).to_numpy()
-        ax.scatter(sc.loc[m, "shortage_index"], sc.loc[m, "att_pp"], s=size[m], c=REC_COLORS[rec],
-                   marker=REC_MARKERS[rec], alpha=0.8, edgecolors="black", linewidths=0.6, zorder=2,
-                   label=REC_WORDS[rec][0 if _id(lang) else 1])
+        color, marker = (REC_COLORS[rec], REC_MARKERS[rec]) if rec in REC_COLORS else REC_OTHER
+        ax.scatter(sc.loc[m, "shortage_index"], sc.loc[m, "att_pp"], s=size[m], c=color, marker=marker,
+                   alpha=0.85, edgecolors="black", linewidths=0.6, zorder=2,
+                   label=f"{rec_word(rec, lang)} ({int(m.sum())})")
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(0, color="black", lw=0.8)
-    xl = float(np.nanmax(np.abs(sc["shortage_index"]))) * 1.35
+    xl = float(np.nanmax(np.abs(sc["shortage_index"]))) * 1.25
     ax.set_xlim(-xl, xl)
     _pct_axis(ax, "x", lang, 1)
     _pct_axis(ax, "y", lang, 0)
-    ax.set_xlabel("Indeks kekurangan jabatan sasaran" if _id(lang) else "Shortage index of the target occupation")
+    ax.set_xlabel("Indeks kekurangan jabatan sasaran (\u2190 kelebihan | kekurangan \u2192)" if _id(lang)
+                  else "Shortage index of the target occupation (\u2190 surplus | shortage \u2192)")
     ax.set_ylabel("Efek pada peluang bekerja (poin)" if _id(lang) else "Effect on employment (percentage points)")
-    ax.set_title("Program pelatihan: kebutuhan pasar × efek" if _id(lang) else "Training programmes: market need × effect")
+    ax.set_title("Program pelatihan: kebutuhan pasar \u00d7 efek" if _id(lang) else "Training programmes: market need \u00d7 effect")
     ax.set_ylim(*ax.get_ylim())  # freeze limits before measuring label boxes
-    _place_labels(ax, fig, sc["shortage_index"].to_numpy(float), sc["att_pp"].to_numpy(float),
-                  [str(i + 1) for i in range(len(sc))], sizes=size, fontsize=FONT_PT, inside=True)
-    names = [f"{i + 1} {r.get('program_name', r.get('program_id'))}" for i, (_, r) in enumerate(sc.iterrows())]
-    half = (len(names) + 1) // 2
-    key = "\n".join(f"{a:<34}{b}" for a, b in zip(names[:half], names[half:] + [""]))
-    fig.get_layout_engine().set(h_pad=0.1)
-    ax.text(0.0, -0.2, key, transform=ax.transAxes, va="top", ha="left", family="DejaVu Sans Mono",
-            fontsize=FONT_PT - 0.5, linespacing=1.35)
-    ax.legend(loc="upper left", markerscale=0.5, title=("Rekomendasi; ukuran = kursi" if _id(lang) else "Recommendation; size = seats"))
+    nums = [programme_number(r.get("program_id", ""), i) for i, (_, r) in enumerate(sc.iterrows())]
+    _place_labels(ax, fig, sc["shortage_index"].to_numpy(float), sc["att_pp"].to_numpy(float), nums,
+                  sizes=size, fontsize=FONT_PT - 1.5, inside=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=4, markerscale=0.6,
+              title=("Rekomendasi (banyaknya program); ukuran titik = kursi; garis = SK 95%" if _id(lang)
+                     else "Recommendation (number of programmes); marker size = seats; lines = 95% CI"))
     parts = []
-    for _, r in sc.iterrows():
-        rec = REC_WORDS.get(str(r.get("recommendation")), ("", ""))[0 if _id(lang) else 1]
-        parts.append(f"{r.get('program_name')}: {fmt.number(r['shortage_index'], 2, lang)} / "
-                     f"{fmt.signed(r['att_pp'], 1, lang)} ({rec})")
+    for num, (_, r) in zip(nums, sc.iterrows()):
+        parts.append(f"{num} {r.get('program_name')}: {fmt.number(r['shortage_index'], 2, lang)} / "
+                     f"{fmt.signed(r['att_pp'], 1, lang)} ({rec_word(r.get('recommendation'), lang)})")
     if _id(lang):
         alt = ("Diagram kuadran program pelatihan: sumbu mendatar indeks kekurangan jabatan sasaran, sumbu tegak efek "
-               "terhadap peluang bekerja dalam poin dengan SK 95%, ukuran gelembung = jumlah kursi. Kanan atas = "
-               f"kebutuhan tinggi dan efek positif. Program (indeks / efek): {_items(parts, lang)}.")
+               "terhadap peluang bekerja dalam poin dengan SK 95%, ukuran titik = jumlah kursi, warna dan bentuk = "
+               "rekomendasi. Kanan atas = kebutuhan tinggi dan efek positif. Nomor sesuai kartu skor. "
+               f"Program (indeks / efek): {_items(parts, lang)}.")
     else:
         alt = ("Quadrant chart of training programmes: horizontal axis the shortage index of the target occupation, "
-               "vertical axis the effect on employment in percentage points with 95% CIs, bubble size = seats. "
-               f"Top right = high need and positive effect. Programmes (index / effect): {_items(parts, lang)}.")
+               "vertical axis the effect on employment in percentage points with 95% CIs, marker size = seats, colour "
+               "and shape = recommendation. Top right = high need and positive effect. Numbers as in the scorecard. "
+               f"Programmes (index / effect): {_items(parts, lang)}.")
     return fig, alt
 
 
@@ -593,40 +737,61 @@ def programme_quadrant(scorecard: pd.DataFrame | None, lang: str = "id"):
 # targeting and progress
 # --------------------------------------------------------------------------------------------
 @styled
-def targeting_errors(tab: pd.DataFrame | None, lang: str = "id", codes: list[str] | None = None):
-    """Inclusion and exclusion errors by area, with 95 % CIs when published."""
-    if tab is None or tab.empty or not {"inclusion_error", "exclusion_error"} <= set(tab.columns):
+def targeting_errors(data, lang: str = "id", codes: list[str] | None = None):
+    """Inclusion and exclusion errors of PKH and BPNT by area, at the poverty-line and bottom-40 cuts.
+
+    Reads ``poverty/tables/targeting_errors.csv`` (registry, PMT-predicted eligibility; no
+    sampling CI). Small multiples: columns = programme, rows = cut.
+    """
+    from analysis.brief.narrative import CUTS, PROGRAMMES, targeting_rows
+    df = targeting_rows(data, codes)
+    if df is None or df.empty:
         return None, ""
-    df = tab.copy()
-    if codes is not None and "domain_code" in df.columns:
-        df = df[df["domain_code"].isin(codes)]
-    df = df.sort_values("domain_code", kind="mergesort").iloc[::-1].reset_index(drop=True)
-    fig, ax = _fig(3.6 + 1.1 * len(df))
-    y = np.arange(len(df))
-    h = 0.36
+    progs = [p for p in PROGRAMMES if (df["programme"] == p).any()]
+    cuts = [c for c in CUTS if (df["cut"] == c).any()]
+    areas = list(dict.fromkeys(df["domain_code"]))
+    names = {r.domain_code: r.domain_name for r in df.itertuples()}
+    n = len(areas)
+    with brief_style():
+        fig, axes = plt.subplots(len(cuts), len(progs), figsize=(WIDTH_IN, (1.6 + (0.85 * n + 1.3) * len(cuts)) / 2.54),
+                                 layout="constrained", sharex=True, sharey=True, squeeze=False)
+    h = 0.38
     spec = (("inclusion_error", OKABE_ITO["orange"], "Kesalahan inklusi" if _id(lang) else "Inclusion error", "", -h / 2),
             ("exclusion_error", OKABE_ITO["purple"], "Kesalahan eksklusi" if _id(lang) else "Exclusion error", "..", h / 2))
-    for col, color, lab, hatch, off in spec:
-        ax.barh(y + off, df[col], height=h, color=color, hatch=hatch, edgecolor="white", label=lab)
-        lo, hi = col.replace("_error", "_ci_low"), col.replace("_error", "_ci_high")
-        if {lo, hi} <= set(df.columns):
-            ax.errorbar(df[col], y + off, xerr=_err(df, col, lo, hi), fmt="none", ecolor="black", capsize=2.5, lw=0.9)
-        ends = df[hi] if hi in df.columns else df[col]
-        for yi, v, e in zip(y + off, df[col], ends):
-            ax.annotate(fmt.number(v, 1, lang), (e, yi), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=FONT_PT - 0.5, color="black")
-    ax.set_yticks(y, df["domain_name"] if "domain_name" in df.columns else df["domain_code"])
-    ax.set_xlim(0, 100)
-    _pct_axis(ax, "x", lang)
-    ax.set_xlabel("persen" if _id(lang) else "percent")
-    ax.grid(axis="y", visible=False)
-    ax.set_title("Kesalahan sasaran bantuan sosial" if _id(lang) else "Targeting errors of social assistance")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
-    parts = [f"{r.get('domain_name', r.get('domain_code'))}: {'inklusi' if _id(lang) else 'inclusion'} "
-             f"{fmt.number(r['inclusion_error'], 1, lang)}, {'eksklusi' if _id(lang) else 'exclusion'} "
-             f"{fmt.number(r['exclusion_error'], 1, lang)}" for _, r in df.iloc[::-1].iterrows()]
-    alt = (("Grafik batang kesalahan inklusi dan eksklusi dalam persen dengan SK 95%: " if _id(lang)
-            else "Bar chart of inclusion and exclusion errors in percent with 95% CIs: ") + _items(parts, lang) + ".")
+    y = np.arange(n)[::-1]
+    alt_parts = []
+    for i, cut in enumerate(cuts):
+        for j, prog in enumerate(progs):
+            ax = axes[i][j]
+            sub = df[(df["cut"] == cut) & (df["programme"] == prog)].set_index("domain_code").reindex(areas)
+            for col, color, lab, hatch, off in spec:
+                ax.barh(y + off, sub[col], height=h, color=color, hatch=hatch, edgecolor="white",
+                        label=lab if (i, j) == (0, 0) else None)
+                for yi, v in zip(y + off, sub[col]):
+                    if not fmt.is_missing(v):
+                        ax.annotate(fmt.number(v, 1, lang), (v, yi), xytext=(3, 0), textcoords="offset points",
+                                    va="center", fontsize=FONT_PT - 1.5)
+            ax.set_yticks(y, [names[a] for a in areas])
+            ax.set_xlim(0, 118)
+            ax.set_xticks([0, 25, 50, 75, 100])
+            _pct_axis(ax, "x", lang)
+            ax.grid(axis="y", visible=False)
+            ax.set_title(f"{t(f'prog_{prog}', lang)} \u2013 {t(f'cut_{cut}', lang).lower() if _id(lang) else t(f'cut_{cut}', lang)}",
+                         fontsize=FONT_PT)
+            if i == len(cuts) - 1:
+                ax.set_xlabel("persen" if _id(lang) else "percent")
+            alt_parts.append(f"{t(f'prog_{prog}', lang)}, {t(f'cut_{cut}', lang).lower()}: " + "; ".join(
+                f"{names[a]} {'inklusi' if _id(lang) else 'inclusion'} {fmt.number(r['inclusion_error'], 1, lang)}, "
+                f"{'eksklusi' if _id(lang) else 'exclusion'} {fmt.number(r['exclusion_error'], 1, lang)}"
+                for a, r in sub.iterrows()))
+    fig.legend(loc="outside lower center", ncols=2)
+    fig.suptitle("Kesalahan sasaran PKH dan BPNT (registri DTSEN, kelayakan menurut PMT)" if _id(lang)
+                 else "Targeting errors of PKH and BPNT (DTSEN registry, PMT eligibility)",
+                 x=0.01, ha="left", fontweight="bold", fontsize=FONT_PT + 0.5)
+    alt = (("Grafik batang kesalahan inklusi dan eksklusi dalam persen (data registri, tanpa selang kepercayaan "
+            "sampling): " if _id(lang) else
+            "Bar charts of inclusion and exclusion errors in percent (registry data, no sampling interval): ")
+           + ". ".join(alt_parts) + ".")
     return fig, alt
 
 

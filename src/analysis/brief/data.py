@@ -5,18 +5,20 @@ The brief reads the outputs of stages 01-04 from ``data/processed/<period>/`` (o
 ==============  ================================================================================
 stage folder    files read (all optional: a missing file hides its section with a visible note)
 ==============  ================================================================================
-``poverty/``    ``estimates.csv``; ``tables/changes.csv``, ``tables/p0_kelurahan_sae.csv``,
-                ``tables/targeting_kecamatan.csv``
+``poverty/``    ``estimates.csv``; ``tables/changes.csv``, ``tables/kelurahan_p0.csv``,
+                ``tables/targeting_errors.csv``, ``tables/concept_notes.csv``,
+                ``tables/published_poverty.csv``
 ``labour/``     ``estimates.csv``; ``tables/changes.csv``, ``tables/aki_vs_tpt.csv``,
-                ``tables/aki_reasons.csv``
+                ``tables/aki_reasons.csv``, ``tables/tpt_published.csv``
 ``skills/``     ``estimates.csv``; ``tables/programme_scorecard.csv``,
                 ``tables/recommendations.csv``, ``tables/occupation_titles.csv``
-``clean/``      ``progress_kecamatan.csv``, ``progress_kelurahan.csv``, ``cleaning_log.csv``,
+``clean/``      ``progress_kecamatan.csv``, ``progress_kelurahan.csv``, ``cleaning_summary.csv``,
                 ``validation_report.csv``, ``decile_transitions.csv``
 ==============  ================================================================================
 
 Published context (``published_indicators``) is read from a stage table of that name when one
-exists, otherwise from the run's declared raw reference input. Column names of the tables are
+exists, otherwise from the run's declared raw reference input (used only when the stages publish
+no ``published_poverty`` / ``tpt_published`` table). Column names of the progress tables are
 matched through short alias lists (:data:`ALIASES`), so that a stage may say ``kode_kec`` or
 ``domain_code``. Nothing here computes an estimate: the loaders select and rename only.
 """
@@ -62,7 +64,8 @@ def _read_table(path: Path) -> pd.DataFrame | None:
 def _numeric(df: pd.DataFrame) -> pd.DataFrame:
     """Convert columns that are entirely numeric (or empty) to numbers; codes stay strings."""
     code_like = {"domain_code", "kode_kec", "kode_kel", "kecamatan_code", "kemendagri_code", "parent_code",
-                 "target_kbji", "kbji4", "reason_code", "program_id", "year", "period", "code"}
+                 "target_kbji", "kbji4", "reason_code", "program_id", "year", "period", "code",
+                 "note_id", "language", "text", "kode_kecamatan_bps"}
     for c in df.columns:
         if c in code_like:
             continue
@@ -83,7 +86,8 @@ class BriefData:
     previous_period: str
     estimates: pd.DataFrame
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)  # table key -> relative file (for source lines)
+    # table key -> file as published in reports/<period>/ (estimates.csv, tables/<stage>/<name>.csv)
+    sources: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
 
     # -- estimates -------------------------------------------------------------------------
@@ -147,6 +151,23 @@ class BriefData:
                 return v
         return None
 
+    def concept_note(self, note_id: str, lang: str = "id") -> str | None:
+        """Text of one note of ``poverty/tables/concept_notes.csv`` (``note_id``, ``language``, ``text``)."""
+        tab = self.table("concept_notes")
+        if tab is None or not {"note_id", "language", "text"} <= set(tab.columns):
+            return None
+        m = tab[(tab["note_id"] == note_id) & (tab["language"] == lang.split("_")[0])]
+        if m.empty or not str(m.iloc[0]["text"]).strip():
+            return None
+        return str(m.iloc[0]["text"]).strip()
+
+    def stage_estimates(self) -> dict[str, pd.DataFrame]:
+        """Estimates by the stage that published them (``stage`` column added by the loader)."""
+        e = self.estimates
+        if e.empty or "stage" not in e.columns:
+            return {}
+        return {s: e[e["stage"] == s] for s in STAGES if (e["stage"] == s).any()}
+
     def source_of(self, name: str) -> str:
         """Relative path of the file a table or a stage's estimates came from."""
         for k, v in self.sources.items():
@@ -169,20 +190,20 @@ def load_brief_data(cfg, root: str | Path | None = None) -> BriefData:
     for stage in STAGES:
         f = root / stage / "estimates.csv"
         if f.is_file():
-            est_parts.append(read_estimates(f))
-            sources[f"{stage}/estimates"] = f"{stage}/estimates.csv"
+            est_parts.append(read_estimates(f).assign(stage=stage))
+            sources[f"{stage}/estimates"] = "estimates.csv"  # release layout
         else:
             missing.append(f"{stage}/estimates.csv")
         tdir = root / stage / "tables"
         if tdir.is_dir():
             for tf in sorted(tdir.glob("*.csv")):
                 tables[f"{stage}/{tf.stem}"] = _read_table(tf)
-                sources[f"{stage}/{tf.stem}"] = f"{stage}/tables/{tf.name}"
+                sources[f"{stage}/{tf.stem}"] = f"tables/{stage}/{tf.name}"
     cdir = root / CLEAN
     if cdir.is_dir():
         for tf in sorted(cdir.glob("*.csv")):
             tables[f"{CLEAN}/{tf.stem}"] = _read_table(tf)
-            sources[f"{CLEAN}/{tf.stem}"] = f"{CLEAN}/{tf.name}"
+            sources[f"{CLEAN}/{tf.stem}"] = f"tables/{CLEAN}/{tf.name}"
     if not any(k.endswith("/published_indicators") for k in tables):
         try:
             ref = cfg.input_path("published_indicators")
@@ -192,6 +213,6 @@ def load_brief_data(cfg, root: str | Path | None = None) -> BriefData:
             tables["reference/published_indicators"] = _read_table(Path(ref))
             sources["reference/published_indicators"] = "published_indicators.csv"
     est = (pd.concat(est_parts, ignore_index=True) if est_parts
-           else pd.DataFrame(columns=ESTIMATE_COLUMNS))
+           else pd.DataFrame(columns=[*ESTIMATE_COLUMNS, "stage"]))
     return BriefData(period=str(cfg.period), previous_period=str(cfg.previous_period), estimates=est,
                      tables=tables, sources=sources, missing=missing)

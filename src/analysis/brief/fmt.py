@@ -138,10 +138,24 @@ COUNT_UNITS = {
 }
 
 
+def _minus(x, decimals: int, lang: str) -> str:
+    """A number whose negative sign is the true minus sign (−1,20), positive unsigned."""
+    r = round_half_up(x, decimals)
+    body = number(abs(float(r)), decimals, lang)
+    return "\u2212" + body if r < 0 else body
+
+
 def ci(lo, hi, decimals: int = 2, lang: str = "id") -> str:
-    """A confidence interval as a range: "2,90–4,58"."""
+    """A confidence interval as a range: "2,90–4,58".
+
+    When a bound is negative the dash would read as a minus, so the bounds are joined in words
+    and carry a true minus sign: "−11,76 s.d. 63,35" / "−11.76 to 63.35".
+    """
     if is_missing(lo) or is_missing(hi):
         return MISSING
+    if round_half_up(lo, decimals) < 0 or round_half_up(hi, decimals) < 0:
+        sep = " s.d. " if _lang(lang) == "id" else " to "
+        return f"{_minus(lo, decimals, lang)}{sep}{_minus(hi, decimals, lang)}"
     return f"{number(lo, decimals, lang)}{DASH}{number(hi, decimals, lang)}"
 
 

@@ -57,6 +57,7 @@ T: dict[str, tuple[str, str]] = {
     "ind_p2": ("Indeks Keparahan Kemiskinan (P2)", "Poverty severity index (P2)"),
     "ind_gini": ("Rasio Gini", "Gini ratio"),
     "ind_n_poor": ("Jumlah penduduk miskin", "Number of poor people"),
+    "ind_poor_persons": ("Jumlah penduduk miskin", "Number of poor people"),
     "ind_tpt": ("Tingkat Pengangguran Terbuka (TPT)", "Open unemployment rate (TPT)"),
     "ind_tpak": ("Tingkat Partisipasi Angkatan Kerja (TPAK)", "Labour force participation rate (TPAK)"),
     "ind_tkk": ("Tingkat Kesempatan Kerja (TKK)", "Employment rate (TKK)"),
@@ -67,12 +68,37 @@ T: dict[str, tuple[str, str]] = {
     "ind_neet": ("Pemuda tidak bekerja, tidak sekolah, tidak pelatihan (NEET)",
                  "Youth not in employment, education or training (NEET)"),
     "ind_shortage_index": ("Indeks kekurangan tenaga kerja", "Shortage index"),
+    "ind_p0_benchmarked": ("P0 kelurahan (model, dibenchmark)", "Kelurahan P0 (model, benchmarked)"),
+    "ind_tightness_vu": ("Rasio lowongan per pencari kerja", "Vacancies per job seeker"),
+    "ind_training_att_pp": ("Efek program pelatihan", "Training programme effect"),
+    "ind_employment_share": ("Distribusi penduduk bekerja", "Share of employed people"),
+    "ind_employed_persons": ("Penduduk bekerja", "Employed people"),
+    "ind_unemployed_persons": ("Penganggur", "Unemployed people"),
+    "ind_labour_force_persons": ("Angkatan kerja", "Labour force"),
+    "ind_working_age_persons": ("Penduduk usia kerja", "Working-age population"),
+    "ind_outside_labour_force_persons": ("Bukan angkatan kerja", "Outside the labour force"),
+    # domain levels
+    "lvl_kota": ("kota", "city"),
+    "lvl_kecamatan": ("kecamatan", "kecamatan"),
+    "lvl_kelurahan": ("kelurahan", "kelurahan"),
+    "lvl_sex": ("jenis kelamin", "sex"),
+    "lvl_age_group": ("kelompok umur", "age group"),
+    "lvl_education": ("pendidikan", "education"),
+    "lvl_hh_head_sex": ("jenis kelamin KRT", "sex of household head"),
+    "lvl_hh_head_education": ("pendidikan KRT", "education of household head"),
+    "lvl_hh_size": ("jumlah anggota rumah tangga", "household size"),
+    "lvl_kbli": ("lapangan usaha (KBLI)", "industry (KBLI)"),
+    "lvl_kbji": ("jabatan (KBJI 1 digit)", "occupation (KBJI 1 digit)"),
+    "lvl_occupation": ("jabatan (KBJI)", "occupation (KBJI)"),
+    "lvl_programme": ("program pelatihan", "training programme"),
+    "lvl_kecamatan_x_sex": ("kecamatan \u00d7 jenis kelamin", "kecamatan \u00d7 sex"),
     # short indicator names for chart axes
     "short_p0": ("P0 (persen)", "P0 (percent)"),
     "short_tpt": ("TPT (persen)", "TPT (percent)"),
     # categories
     "sex_1": ("Laki-laki", "Male"),
     "sex_2": ("Perempuan", "Female"),
+    "edu_sd_kebawah": ("SD ke bawah", "Primary or less (SD or below)"),
     "edu_tidak_sekolah": ("Tidak/belum pernah sekolah", "No schooling"),
     "edu_belum_tamat_sd": ("Tidak/belum tamat SD", "Primary not completed"),
     "edu_sd": ("SD", "Primary (SD)"),
@@ -87,6 +113,18 @@ T: dict[str, tuple[str, str]] = {
     "flag_suppressed": ("tidak ditampilkan", "suppressed"),
     "method_direct": ("Estimasi langsung (survei)", "Direct survey estimate"),
     "method_model": ("Model Fay-Herriot", "Fay-Herriot model"),
+    # training recommendations (skills stage codes)
+    "rec_expand": ("Perluas", "Expand"),
+    "rec_redesign": ("Rancang ulang", "Redesign"),
+    "rec_reduce": ("Kurangi", "Reduce"),
+    "rec_maintain": ("Pertahankan", "Maintain"),
+    # targeting
+    "prog_pkh": ("PKH", "PKH"),
+    "prog_bpnt": ("BPNT", "BPNT"),
+    "cut_poverty_line": ("Batas garis kemiskinan", "Poverty-line cut"),
+    "cut_bottom40": ("Batas 40 persen terbawah", "Bottom-40-percent cut"),
+    "col_inclusion": ("Kesalahan inklusi (%)", "Inclusion error (%)"),
+    "col_exclusion": ("Kesalahan eksklusi (%)", "Exclusion error (%)"),
     # table headers
     "col_domain": ("Wilayah", "Area"),
     "col_estimate": ("Estimasi", "Estimate"),
@@ -131,6 +169,12 @@ def indicator_name(indicator: str, lang: str = "id") -> str:
     """Full name of an indicator; unknown indicators fall back to their code."""
     key = f"ind_{indicator}"
     return t(key, lang) if key in T else indicator
+
+
+def level_name(level: str, lang: str = "id") -> str:
+    """Label of a domain level (``hh_head_education`` -> "pendidikan KRT"); unknown levels as they are."""
+    key = f"lvl_{level}"
+    return t(key, lang) if key in T else str(level)
 
 
 def category_name(level: str, code: str, lang: str = "id", fallback: str | None = None) -> str:

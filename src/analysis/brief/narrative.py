@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.brief import fmt
 from analysis.brief.i18n import category_name, indicator_name, t
 
-POVERTY_INDICATORS = {"p0", "p1", "p2", "gini", "n_poor"}
+POVERTY_INDICATORS = {"p0", "p1", "p2", "gini", "n_poor", "poor_persons", "p0_benchmarked"}
 LABOUR_INDICATORS = {"tpt", "tpak", "tkk", "underemployment", "parttime", "informal", "youth_tpt", "neet"}
 SURVEY_MONTH = {**{i: 3 for i in POVERTY_INDICATORS}, **{i: 8 for i in LABOUR_INDICATORS}}
 
@@ -323,33 +323,129 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + conj + items[-1]
 
 
+# --------------------------------------------------------------------------------------------
+# targeting (poverty/tables/targeting_errors.csv: programme x cut x area) and changes
+# --------------------------------------------------------------------------------------------
+PROGRAMMES = ("pkh", "bpnt")
+CUTS = ("poverty_line", "bottom40")
+
+
+def targeting_rows(data, codes: list[str] | None = None) -> pd.DataFrame | None:
+    """Rows of ``targeting_errors.csv`` for PKH/BPNT at both cuts, sorted programme, cut, area.
+
+    ``codes``: domain codes to keep (default: every area of the table, kota first).
+    """
+    tab = data.table("targeting_errors")
+    need = {"programme", "cut", "domain_code", "inclusion_error", "exclusion_error"}
+    if tab is None or tab.empty or not need <= set(tab.columns):
+        return None
+    df = tab[tab["programme"].isin(PROGRAMMES) & tab["cut"].isin(CUTS)].copy()
+    if codes is not None:
+        df = df[df["domain_code"].isin(codes)]
+    if df.empty:
+        return None
+    df["_p"] = df["programme"].map({p: i for i, p in enumerate(PROGRAMMES)})
+    df["_c"] = df["cut"].map({c: i for i, c in enumerate(CUTS)})
+    df["_k"] = (df["domain_code"].str.len() > 5).astype(int)  # kota (64.74) before kecamatan
+    return df.sort_values(["_p", "_c", "_k", "domain_code"], kind="mergesort").drop(columns=["_p", "_c", "_k"]).reset_index(drop=True)
+
+
 def targeting_point(data, lang: str = "id", code: str = "64.74") -> str | None:
-    tab = data.table("targeting_kecamatan")
-    if tab is None or tab.empty or "inclusion_error" not in tab.columns:
+    """PKH and BPNT inclusion/exclusion errors of one area at the poverty-line cut (registry, PMT)."""
+    df = targeting_rows(data, [code])
+    if df is None:
         return None
-    m = tab[tab["domain_code"] == code] if "domain_code" in tab.columns else tab.iloc[:0]
-    if m.empty:
+    df = df[df["cut"] == "poverty_line"]
+    if df.empty:
         return None
-    r = m.iloc[0]
-    inc, exc = fmt.percent(r["inclusion_error"], 1, lang), fmt.percent(r.get("exclusion_error"), 1, lang)
-    area = r.get("domain_name", "")
-    return (f"Ketepatan sasaran di {area}: kesalahan inklusi {inc} (penerima bantuan yang tidak memenuhi kriteria) "
-            f"dan kesalahan eksklusi {exc} (yang memenuhi kriteria tetapi belum menerima)."
-            if _id(lang) else
-            f"Targeting in {area}: inclusion error {inc} (recipients who do not meet the criteria) "
-            f"and exclusion error {exc} (eligible people who do not receive assistance).")
+    area = str(df.iloc[0].get("domain_name", code))
+    parts = []
+    for _, r in df.iterrows():
+        prog = str(r["programme"]).upper()
+        inc, exc = fmt.percent(r["inclusion_error"], 1, lang), fmt.percent(r["exclusion_error"], 1, lang)
+        parts.append(f"{prog}: inklusi {inc}, eksklusi {exc}" if _id(lang) else
+                     f"{prog}: inclusion {inc}, exclusion {exc}")
+    unverified = df["flag"].astype(str).str.contains("unverified_registry").any() if "flag" in df.columns else False
+    if _id(lang):
+        s = (f"Ketepatan sasaran bansos di {area} (registri DTSEN, kelayakan menurut prediksi PMT pada batas garis "
+             f"kemiskinan): {'; '.join(parts)}. Kesalahan inklusi = penerima yang tidak layak; kesalahan eksklusi = "
+             "keluarga layak yang tidak menerima")
+        if unverified:
+            s += "; sebagian data registri belum terverifikasi"
+    else:
+        s = (f"Targeting of social assistance in {area} (DTSEN registry, eligibility by the PMT prediction at the "
+             f"poverty-line cut): {'; '.join(parts)}. Inclusion error = recipients who are not eligible; exclusion "
+             "error = eligible families who receive nothing")
+        if unverified:
+            s += "; part of the registry is not yet verified"
+    return s + "."
+
+
+def significant_changes(data, indicators=("p0", "tpt"), level: str = "kecamatan") -> list[dict]:
+    """Changes at ``level`` that changes.csv (or the CI) marks as significant, with their levels."""
+    out = []
+    for ind in indicators:
+        rows = data.select(f"{ind}_change", level, period=data.change_period)
+        codes = rows["domain_code"].tolist() if not rows.empty else []
+        tab = data.table("changes")
+        if tab is not None and {"indicator", "domain_level", "domain_code"} <= set(tab.columns):
+            codes += [c for c in tab.loc[(tab["indicator"] == ind) & (tab["domain_level"] == level), "domain_code"]
+                      if c not in codes]
+        for code in sorted(set(codes)):
+            chg = data.change(ind, level, code)
+            if is_significant(chg):
+                out.append({"indicator": ind, "code": code, "change": chg,
+                            "now": data.get(ind, level, code),
+                            "prev": data.get(ind, level, code, period=data.previous_period)})
+    return out
+
+
+def change_sentence(data, ind: str, level: str, code: str, lang: str = "id") -> str | None:
+    """"TPT Bontang Barat turun 4,47 poin, dari 9,44 persen menjadi 4,97 persen" (or within sampling error)."""
+    now = data.get(ind, level, code)
+    chg = data.change(ind, level, code)
+    if now is None or not chg:
+        return None
+    prev = data.get(ind, level, code, period=data.previous_period)
+    clause = change_phrase(now, prev, chg, lang, prev_label=period_label(ind, data.previous_period, lang))
+    if not clause:
+        return None
+    short = {"p0": "P0", "tpt": "TPT", "youth_tpt": "TPT usia muda" if _id(lang) else "youth TPT",
+             "tpak": "TPAK"}.get(ind, indicator_name(ind, lang))
+    area = now.get("domain_name", code)
+    return f"{short} {area} {clause}"
+
+
+def kecamatan_changes_point(data, lang: str = "id", indicators=("p0", "tpt")) -> str | None:
+    """The kecamatan changes that are statistically significant (none -> ``None``)."""
+    sig = significant_changes(data, indicators)
+    if not sig:
+        return None
+    parts = []
+    for s in sig:
+        txt = change_sentence(data, s["indicator"], "kecamatan", s["code"], lang)
+        rel = reliability_clause(s["now"] or {}, lang)
+        parts.append(txt + (f", {rel}" if rel else ""))
+    if _id(lang):
+        head = ("Satu-satunya perubahan antartahun yang signifikan di tingkat kecamatan: " if len(parts) == 1
+                else "Perubahan antartahun yang signifikan di tingkat kecamatan: ")
+    else:
+        head = ("The only statistically significant year-on-year change at kecamatan level: " if len(parts) == 1
+                else "Statistically significant year-on-year changes at kecamatan level: ")
+    return head + "; ".join(parts) + "."
 
 
 def key_points(data, lang: str = "id", max_points: int = 6) -> list[str]:
     """4-6 "main points" sentences, in a fixed order, from whatever inputs exist."""
     pts = [
         headline(data, "p0", lang),
-        kecamatan_poverty_point(data, lang),
         headline(data, "tpt", lang),
+        kecamatan_changes_point(data, lang),
         education_point(data, lang),
         shortage_point(data, lang),
-        progress_point(data, lang),
         targeting_point(data, lang),
+        progress_point(data, lang),
+        kecamatan_poverty_point(data, lang),
     ]
     return [p for p in pts if p][:max_points]
 
@@ -357,13 +453,35 @@ def key_points(data, lang: str = "id", max_points: int = 6) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # AK/I vs TPT, registry vs BPS poverty
 # --------------------------------------------------------------------------------------------
+AKI_GROUPS = {
+    "registry": ("Dari kartu AK/I ke perkiraan pencari kerja aktif (data administrasi Disnaker)",
+                 "From AK/I cards to an estimate of active job seekers (Disnaker administrative data)"),
+    "survey": ("Penganggur menurut Sakernas (perkiraan survei)", "Unemployed according to Sakernas (survey estimates)"),
+    "sensitivity": ("Uji kepekaan (asumsi, bukan estimasi)", "Sensitivity (assumption, not an estimate)"),
+    "tracer": ("Tracer pelatihan: status pemegang kartu 6 bulan kemudian", "Training tracer: card holders' status 6 months later"),
+}
+
+
+def _aki_value(r, unit, lang):
+    if fmt.is_missing(r.get("value")):
+        return fmt.MISSING
+    if unit in fmt.COUNT_UNITS:
+        v = float(r["value"])
+        return ("\u2212" if fmt.round_half_up(v, 0) < 0 else "") + fmt.count(abs(v), unit, lang)
+    if unit in ("percent", "pct"):
+        return fmt.percent(r["value"], 1, lang)
+    return fmt.number(r["value"], 0, lang)
+
+
 def aki_explanation(aki_vs_tpt: pd.DataFrame | None, aki_reasons: pd.DataFrame | None,
                     lang: str = "id") -> dict | None:
     """Why the Sakernas TPT and the Disnaker AK/I card count differ (``None`` without inputs).
 
-    Returns ``{"intro": str, "figures": [(label, value_text, source)], "reasons": [(text,
-    value_text)], "closing": str}``. The two are different concepts; the text explains, it
-    does not "reconcile".
+    Returns ``{"intro": str, "groups": [(title, [(label, value_text, source)])], "figures":
+    [(label, value_text, source)], "reasons": [(text, value_text)], "closing": str}``. Groups
+    follow the ``side`` column of ``aki_vs_tpt.csv`` (registry, survey, sensitivity, tracer);
+    an empty value is shown as "–" (not estimable or suppressed). The two are different
+    concepts; the text explains, it does not "reconcile".
     """
     if (aki_vs_tpt is None or aki_vs_tpt.empty) and (aki_reasons is None or aki_reasons.empty):
         return None
@@ -379,23 +497,26 @@ def aki_explanation(aki_vs_tpt: pd.DataFrame | None, aki_reasons: pd.DataFrame |
         "work, preparing a business, discouraged, or had a job offer not yet started. An AK/I card is an "
         "administrative job-seeker registration valid for 6 months; holders may already work, and many "
         "unemployed people never register.")
-    figures = []
+    figures, groups = [], []
     if aki_vs_tpt is not None and not aki_vs_tpt.empty and "value" in aki_vs_tpt.columns:
         lab = "label_id" if _id(lang) else "label_en"
+        by_group: dict[str, list] = {}
         for _, r in aki_vs_tpt.iterrows():
-            label = r.get(lab) or r.get("label") or r.get("measure")
+            label = r.get(lab) or r.get("label") or r.get("measure") or r.get("component")
             unit = r.get("unit") if "unit" in aki_vs_tpt.columns else None
-            v = (fmt.count(r["value"], unit, lang) if unit in fmt.COUNT_UNITS
-                 else fmt.value(r["value"], unit, lang) if unit in ("percent", "pct")
-                 else fmt.number(r["value"], 0, lang))
-            figures.append((str(label), v, str(r.get("source", "") or "")))
+            item = (str(label), _aki_value(r, unit, lang), str(r.get("source", "") or ""))
+            figures.append(item)
+            by_group.setdefault(str(r.get("side", "") or ""), []).append(item)
+        for side, items in by_group.items():
+            title = AKI_GROUPS.get(side, (side, side))[0 if _id(lang) else 1] if side else ""
+            groups.append((title, items))
     reasons = []
     if aki_reasons is not None and not aki_reasons.empty:
         col = "text_id" if _id(lang) else "text_en"
         for _, r in aki_reasons.iterrows():
             text = str(r.get(col) or r.get("reason_code"))
             unit = r.get("unit") if "unit" in aki_reasons.columns else None
-            v = "" if fmt.is_missing(r.get("value")) else (
+            v = fmt.MISSING if fmt.is_missing(r.get("value")) else (
                 fmt.count(r["value"], unit, lang) if unit in fmt.COUNT_UNITS else fmt.number(r["value"], 0, lang))
             reasons.append((text, v))
     closing = ("Kedua angka tidak perlu sama dan tidak untuk disatukan: gunakan TPT untuk ukuran pengangguran "
@@ -403,11 +524,19 @@ def aki_explanation(aki_vs_tpt: pd.DataFrame | None, aki_reasons: pd.DataFrame |
                if _id(lang) else
                "The two numbers need not agree and should not be merged: use the TPT to measure "
                "unemployment and AK/I data to run placement services, with employers reporting placements.")
-    return {"intro": intro, "figures": figures, "reasons": reasons, "closing": closing}
+    return {"intro": intro, "groups": groups, "figures": figures, "reasons": reasons, "closing": closing}
 
 
-def registry_vs_bps_note(lang: str = "id") -> str:
-    """Why BPS poverty and the registry's count of poor people are different numbers."""
+def registry_vs_bps_note(lang: str = "id", data=None) -> str:
+    """Why BPS poverty and the registry's count of poor people are different numbers.
+
+    The poverty stage's ``concept_notes.csv`` (note ``registry_vs_bps``) is used when present;
+    the fixed text below is the fallback.
+    """
+    if data is not None:
+        note = data.concept_note("registry_vs_bps", lang)
+        if note:
+            return note
     if _id(lang):
         return ("Angka kemiskinan BPS dan jumlah warga miskin dalam data daftar (DTKS/DTSEN) adalah dua konsep "
                 "berbeda. BPS memperkirakan persentase penduduk dengan pengeluaran per kapita di bawah garis "
@@ -422,53 +551,102 @@ def registry_vs_bps_note(lang: str = "id") -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# training recommendations
+# training recommendations (skills stage: expand / redesign / reduce / maintain)
 # --------------------------------------------------------------------------------------------
-REC_WORDS = {
-    "expand": ("Perluas", "Expand"), "keep": ("Pertahankan", "Keep"), "reduce": ("Kurangi", "Reduce"),
-    "reform": ("Perbaiki isi/skema", "Reform"), "stop": ("Hentikan", "Stop"),
+REC_ORDER = ("expand", "redesign", "reduce", "maintain")
+REC_WORDS = {r: (t(f"rec_{r}", "id"), t(f"rec_{r}", "en")) for r in REC_ORDER}
+REASON_WORDS = {
+    "shortage; works; CPA <= median": (
+        "jabatan sasaran kekurangan tenaga kerja, program membantu peserta bekerja, dan biaya per penempatan "
+        "tidak di atas median",
+        "the target occupation is short of workers, the programme helps trainees into work, and its cost per "
+        "placement is not above the median"),
+    "shortage; works but CPA above median": (
+        "jabatan sasaran kekurangan tenaga kerja dan program membantu, tetapi biaya per penempatan di atas median",
+        "the target occupation is short of workers and the programme helps, but its cost per placement is above "
+        "the median"),
+    "shortage; no evidence it works": (
+        "jabatan sasaran kekurangan tenaga kerja, tetapi belum ada bukti program membantu peserta bekerja",
+        "the target occupation is short of workers, but there is no evidence that the programme helps trainees "
+        "into work"),
+    "surplus; no evidence it works": (
+        "pencari kerja di jabatan sasaran berlebih dan belum ada bukti program membantu peserta bekerja",
+        "job seekers outnumber openings in the target occupation and there is no evidence that the programme "
+        "helps"),
+    "surplus; but it works": (
+        "pencari kerja di jabatan sasaran berlebih, tetapi program membantu peserta bekerja",
+        "job seekers outnumber openings in the target occupation, but the programme helps trainees into work"),
+    "no clear shortage or surplus": (
+        "tidak ada kekurangan atau kelebihan yang jelas di jabatan sasaran",
+        "no clear shortage or surplus in the target occupation"),
 }
 
 
-def recommendation_phrases(scorecard: pd.DataFrame | None, lang: str = "id") -> list[str]:
-    """One sentence per programme of the scorecard, in its order (expand first when sorted so).
+def rec_word(code, lang: str = "id") -> str:
+    """Display word of a recommendation code (unknown codes are shown as they are)."""
+    code = "" if fmt.is_missing(code) else str(code)
+    return REC_WORDS.get(code, (code, code))[0 if _id(lang) else 1]
 
-    "Perluas Welder SMAW 3G (+32 kursi): indeks kekurangan jabatan sasaran 1,82; efek terhadap
-    bekerja +7,80 poin (SK 95%: 2,10–13,50)." An effect whose CI includes zero is called "belum
-    terbukti" / "not established".
+
+def reason_phrase(reason, lang: str = "id") -> str:
+    reason = "" if fmt.is_missing(reason) else str(reason)
+    return REASON_WORDS.get(reason, (reason, reason))[0 if _id(lang) else 1]
+
+
+def _prog_name(r) -> str:
+    name = str(r.get("program_name", r.get("program_id", "")))
+    prov = r.get("provider_type")
+    return f"{name} ({prov})" if prov and not fmt.is_missing(prov) else name
+
+
+def recommendation_phrases(scorecard: pd.DataFrame | None, lang: str = "id") -> list[str]:
+    """One sentence per recommendation (expand, redesign, reduce, maintain), programmes grouped.
+
+    "Perluas (2 program, +32 kursi): Rigger (LPK swasta), Scaffolding (LPK swasta) — jabatan
+    sasaran kekurangan tenaga kerja, …". For ``expand`` the employment effect of each programme is
+    given with its 95 % CI; a CI that includes zero is said so ("SK 95% memuat nol" / "95% CI
+    includes zero"), because the stage's rule also accepts other evidence (90 % CI, related
+    employment). Programmes are listed in ``program_id`` order within a group.
     """
-    if scorecard is None or scorecard.empty:
+    if scorecard is None or scorecard.empty or "recommendation" not in scorecard.columns:
         return []
-    order = {"expand": 0, "keep": 1, "reform": 2, "reduce": 3, "stop": 4}
-    sc = scorecard.copy()
-    if "recommendation" in sc.columns:
-        sc["_o"] = sc["recommendation"].map(order).fillna(9)
-        sc = sc.sort_values(["_o", "program_id" if "program_id" in sc.columns else "_o"], kind="mergesort")
+    sc = scorecard.sort_values("program_id" if "program_id" in scorecard.columns else "recommendation",
+                               kind="mergesort")
+    codes = [c for c in REC_ORDER if (sc["recommendation"] == c).any()]
+    codes += sorted(set(sc["recommendation"].dropna().astype(str)) - set(REC_ORDER))
     out = []
-    for _, r in sc.iterrows():
-        rec = str(r.get("recommendation", "") or "")
-        verb = REC_WORDS.get(rec, (rec, rec))[0 if _id(lang) else 1]
-        name = r.get("program_name", r.get("program_id", ""))
-        seats = _num(r.get("seat_change"))
-        seat_txt = ""
-        if seats is not None and seats != 0:
-            seat_txt = f" ({fmt.signed(seats, 0, lang)} {'kursi' if _id(lang) else 'seats'})"
-        bits = []
-        si = _num(r.get("shortage_index"))
-        if si is not None:
-            bits.append(f"indeks kekurangan jabatan sasaran {fmt.number(si, 2, lang)}" if _id(lang)
-                        else f"shortage index of the target occupation {fmt.number(si, 2, lang)}")
-        att, lo, hi = _num(r.get("att_pp")), _num(r.get("att_ci_low")), _num(r.get("att_ci_high"))
-        if att is not None:
-            ci = f" ({fmt.ci_label(lang=lang)}: {fmt.ci(lo, hi, 2, lang)})" if lo is not None and hi is not None else ""
-            established = lo is not None and hi is not None and (lo > 0 or hi < 0)
-            if _id(lang):
-                bits.append(f"efek terhadap peluang bekerja {fmt.signed(att, 2, lang)} poin{ci}"
-                            + ("" if established else ", belum terbukti"))
-            else:
-                bits.append(f"effect on employment {fmt.signed(att, 2, lang)} percentage points{ci}"
-                            + ("" if established else ", not established"))
-        out.append(f"{verb} {name}{seat_txt}: " + "; ".join(bits) + "." if bits else f"{verb} {name}{seat_txt}.")
+    idl = _id(lang)
+    for code in codes:
+        g = sc[sc["recommendation"] == code]
+        n = len(g)
+        seats = _num(g["seat_change"].sum()) if "seat_change" in g.columns else None
+        if seats:
+            seat_txt = f", {fmt.signed(seats, 0, lang)} {'kursi' if idl else 'seats'}"
+        else:
+            seat_txt = ", kursi tetap" if idl else ", seats unchanged"
+        head = f"{rec_word(code, lang)} ({n} program{'' if idl or n == 1 else 'mes'}{seat_txt}): "
+        # group the programmes by the stage's reason
+        reasons = g["reason"].fillna("").astype(str) if "reason" in g.columns else pd.Series("", index=g.index)
+        parts = []
+        for reason in dict.fromkeys(reasons):
+            sub = g[reasons == reason]
+            items = []
+            for _, r in sub.iterrows():
+                item = _prog_name(r)
+                if code == "expand":
+                    att, lo, hi = _num(r.get("att_pp")), _num(r.get("att_ci_low")), _num(r.get("att_ci_high"))
+                    if att is not None:
+                        item += (f" [efek {fmt.signed(att, 1, lang)} poin, {fmt.ci_label(lang=lang)}: {fmt.ci(lo, hi, 1, lang)}"
+                                 if idl else
+                                 f" [effect {fmt.signed(att, 1, lang)} percentage points, {fmt.ci_label(lang=lang)}: "
+                                 f"{fmt.ci(lo, hi, 1, lang)}")
+                        if lo is not None and hi is not None and lo <= 0 <= hi:
+                            item += "; SK 95% memuat nol" if idl else "; the 95% CI includes zero"
+                        item += "]"
+                items.append(item)
+            why = reason_phrase(reason, lang)
+            parts.append(", ".join(items) + (f" \u2014 {why}" if why else ""))
+        out.append(head + "; ".join(parts) + ".")
     return out
 
 
@@ -498,9 +676,15 @@ def definitions(lang: str = "id", reliability: dict | None = None, min_count: in
              f"hati-hati jika digunakan; di atas {u} persen: dianggap tidak akurat. Estimasi dengan sampel kurang "
              f"dari {n} unit tidak ditampilkan."),
             ("Estimasi kelurahan", "Sampel survei terlalu kecil untuk kelurahan. P0 kelurahan diestimasi dengan model "
-             "Fay-Herriot (small area estimation) yang menggabungkan estimasi langsung dengan informasi pendukung, "
-             "lalu disesuaikan (benchmarking) dengan angka kecamatan; kelurahan tanpa sampel memakai estimasi "
-             "sintetis model."),
+             "Fay-Herriot (small area estimation) yang menggabungkan estimasi langsung dengan kovariat dari registri "
+             "DTSEN; versi yang disesuaikan (benchmarking) dijumlahkan konsisten dengan angka kota. Kelurahan tanpa "
+             "sampel memakai estimasi sintetis model. Aturan RSE yang sama berlaku untuk estimasi model."),
+            ("Ketepatan sasaran", "Kesalahan inklusi = penerima yang tidak layak / seluruh penerima; kesalahan "
+             "eksklusi = keluarga layak yang tidak menerima / seluruh keluarga layak. Kelayakan menurut kesejahteraan "
+             "prediksi model PMT (proxy-means test) pada dua batas: garis kemiskinan dan 40 persen terbawah."),
+            ("Efek program pelatihan", "Selisih peluang bekerja 6 bulan setelah pelatihan antara peserta dan "
+             "pendaftar yang tidak diterima (ATT, pembobotan AIPW, bootstrap), dalam poin persentase. Rekomendasi "
+             "(perluas, rancang ulang, kurangi, pertahankan) mengikuti aturan kartu skor tahap keterampilan."),
             ("Indeks kekurangan tenaga kerja", "Gabungan terstandar dari sinyal permintaan dan penawaran per jabatan "
              "(KBJI 2014): lowongan, pencari kerja, tingkat pengisian, lama pengisian, dan perekrutan non-lokal. "
              "Positif = kekurangan, negatif = kelebihan pencari kerja."),
@@ -523,8 +707,15 @@ def definitions(lang: str = "id", reliability: dict | None = None, min_count: in
          f"percent: use with caution; above {u} percent: not reliable. Estimates resting on fewer than {n} "
          "sample units are suppressed."),
         ("Kelurahan estimates", "The survey sample is too small for kelurahan. Kelurahan P0 is estimated with a "
-         "Fay-Herriot small-area model that combines the direct estimate with auxiliary information, then "
-         "benchmarked to the kecamatan figures; kelurahan without sample get a model-based synthetic estimate."),
+         "Fay-Herriot small-area model that combines the direct estimate with covariates from the DTSEN registry; "
+         "the benchmarked version adds up consistently with the city figure. Kelurahan without sample get a "
+         "model-based synthetic estimate. The same RSE rule applies to model estimates."),
+        ("Targeting", "Inclusion error = recipients who are not eligible / all recipients; exclusion error = "
+         "eligible families who receive nothing / all eligible families. Eligibility is by the welfare predicted "
+         "by the proxy-means test (PMT), at two cuts: the poverty line and the bottom 40 percent."),
+        ("Training effects", "Difference in the chance of working 6 months after training between trainees and "
+         "applicants who were not admitted (ATT, AIPW weighting, bootstrap), in percentage points. The "
+         "recommendations (expand, redesign, reduce, maintain) follow the skills stage's scorecard rule."),
         ("Shortage index", "A standardised composite of demand and supply signals per occupation (KBJI 2014): "
          "vacancies, job seekers, fill rates, time to fill and non-local hiring. Positive = shortage, "
          "negative = surplus of job seekers."),
