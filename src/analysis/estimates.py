@@ -141,3 +141,13 @@ def read_estimates(path: Path) -> pd.DataFrame:
                      na_values={c: [""] for c in ("estimate", "se", "ci_low", "ci_high", "rse", "n_sample")})
     df["n_sample"] = df["n_sample"].astype("Int64")
     return validate_estimates(df, str(path))
+
+
+def published_until(published: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Rows of the published-indicators reference table up to a run's reference year.
+
+    A brief for period 2024 compares itself with what was published up to 2024; later figures
+    (for instance a 2025 value quoted in a speech) belong to a later brief.
+    """
+    year = pd.to_numeric(published["year"], errors="coerce")
+    return published[year <= int(period)]

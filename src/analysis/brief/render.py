@@ -92,6 +92,35 @@ def check_page(text: str, name: str = "brief", max_bytes: int = MAX_BYTES) -> No
         raise BriefRenderError(f"{name}: external reference {text[m.start():m.start() + 80]!r}")
 
 
+FIGURE_RE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"')
+
+
+def extract_figures(page: str, folder: str | Path) -> list[Path]:
+    """Write every chart embedded in a brief as its own PNG file, with an index of alt texts.
+
+    The release then lists each figure in ``MANIFEST.json``, so ``make verify`` names an altered
+    figure by file. Files are ``<folder>/fig-NN.png`` in page order, and ``<folder>/figures.csv``
+    (``file, alt_text``).
+    """
+    import base64
+    import html as _html
+
+    import pandas as pd
+
+    from analysis.io import atomic_write_csv
+
+    folder = Path(folder)
+    written, rows = [], []
+    for i, m in enumerate(FIGURE_RE.finditer(page), start=1):
+        path = folder / f"fig-{i:02d}.png"
+        atomic_write_bytes(base64.b64decode(m.group(1)), path)
+        written.append(path)
+        rows.append({"file": path.name, "alt_text": _html.unescape(m.group(2))})
+    if rows:
+        atomic_write_csv(pd.DataFrame(rows), folder / "figures.csv")
+    return written
+
+
 def render_brief_html(executed_ipynb: str | Path, out_html: str | Path | None = None, *,
                       config_path: str | Path | None = None, copy_executed: str | Path | None = None,
                       max_bytes: int = MAX_BYTES, registry_names=None, registry_addresses=None) -> str:
@@ -144,6 +173,7 @@ def render_brief_html(executed_ipynb: str | Path, out_html: str | Path | None = 
     if copy_executed is not None:
         gate.check_text(raw_nb, str(copy_executed), kind="ipynb")
     atomic_write_text(page, out_html)
+    extract_figures(page, out_html.parent / "figures" / out_html.stem)
     if copy_executed is not None:
         atomic_write_bytes(raw_nb.encode("utf-8"), copy_executed)
     return page

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths, survey
-from analysis.estimates import ESTIMATE_COLUMNS, to_estimate_rows, write_estimates
+from analysis.estimates import ESTIMATE_COLUMNS, published_until, to_estimate_rows, write_estimates
 from analysis.io import atomic_write_csv
 from analysis.labour import aki, estimation, published
 from analysis.labour import definitions as d
@@ -223,7 +223,7 @@ def run_labour_stage(cfg, inputs: LabourInputs | None = None) -> StageOutputs:
         inputs.ak1, inputs.trainees, samples[cur], inputs.sakernas[cur], reference_date=ref, window_months=window,
         min_count=min_count, assumed_share=float(lab.get("aki_unreported_share_assumed", 0.40)))
     if inputs.published is not None:
-        tables["tpt_published"] = published.published_labour_table(inputs.published, estimates,
+        tables["tpt_published"] = published.published_labour_table(published_until(inputs.published, cfg.period), estimates,
                                                                    synthetic=bool(cfg.synthetic))
     return StageOutputs(estimates=estimates, tables=tables)
 

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths, survey
-from analysis.estimates import ESTIMATE_COLUMNS, reliability_flag, to_estimate_rows, write_estimates
+from analysis.estimates import (ESTIMATE_COLUMNS, published_until, reliability_flag, to_estimate_rows,
+                                write_estimates)
 from analysis.io import atomic_write_csv
 from analysis.poverty import change as change_mod
 from analysis.poverty import context, direct, smallarea, targeting
@@ -394,9 +395,10 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
     fam = smallarea.current_families(inp.households)
     des = smallarea.current_desil(fam)
     size = pd.to_numeric(fam["jumlah_anggota"], errors="coerce")
-    published_tab = context.published_poverty_table(inp.published, estimates, inp.poverty_lines,
+    published = published_until(inp.published, cfg.period)
+    published_tab = context.published_poverty_table(published, estimates, inp.poverty_lines,
                                                     synthetic=bool(cfg.synthetic))
-    notes = context.concept_notes(inp.published, registry_persons_desil_1_4=float(size[des <= 4].sum()),
+    notes = context.concept_notes(published, registry_persons_desil_1_4=float(size[des <= 4].sum()),
                                   registry_persons_desil_1_3=float(size[des <= 3].sum()),
                                   registry_share_desil_1_4=float(100 * size[des <= 4].sum() / size.sum()),
                                   synthetic=bool(cfg.synthetic))
