@@ -92,7 +92,9 @@ def check_page(text: str, name: str = "brief", max_bytes: int = MAX_BYTES) -> No
         raise BriefRenderError(f"{name}: external reference {text[m.start():m.start() + 80]!r}")
 
 
-FIGURE_RE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"')
+IMG_RE = re.compile(r"<img\b[^>]*>")
+PNG_SRC_RE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
+ALT_RE = re.compile(r'alt="([^"]*)"')
 
 
 def extract_figures(page: str, folder: str | Path) -> list[Path]:
@@ -111,11 +113,13 @@ def extract_figures(page: str, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     written, rows = [], []
-    for i, m in enumerate(FIGURE_RE.finditer(page), start=1):
+    tags = [tag for tag in IMG_RE.findall(page) if PNG_SRC_RE.search(tag)]
+    for i, tag in enumerate(tags, start=1):
         path = folder / f"fig-{i:02d}.png"
-        atomic_write_bytes(base64.b64decode(m.group(1)), path)
+        atomic_write_bytes(base64.b64decode(PNG_SRC_RE.search(tag).group(1)), path)
         written.append(path)
-        rows.append({"file": path.name, "alt_text": _html.unescape(m.group(2))})
+        alt = ALT_RE.search(tag)
+        rows.append({"file": path.name, "alt_text": _html.unescape(alt.group(1)) if alt else ""})
     if rows:
         atomic_write_csv(pd.DataFrame(rows), folder / "figures.csv")
     return written
