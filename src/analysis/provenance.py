@@ -178,10 +178,24 @@ def write_manifest(cfg) -> Path:
         "inputs": {f"{cfg.raw_dir.relative_to(paths.ROOT).as_posix() if cfg.raw_dir.is_relative_to(paths.ROOT) else cfg.raw_dir}/{k}": v
                    for k, v in verify_raw(cfg.raw_dir).items()},
         "outputs": output_hashes(report),
+        # format, encoding, header row and hash of every raw file as the cleaning stage read it
+        "input_files": _input_files(cfg),
         "packages": package_versions(),
         "synthetic": cfg.synthetic,
     }
     return atomic_write_json(manifest, report / MANIFEST_NAME)
+
+
+def _input_files(cfg) -> list[dict]:
+    import pandas as pd
+
+    f = paths.stage_dir(cfg.period, "clean") / "input_files.csv"
+    if not f.exists():
+        return []
+    df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    if "path" in df.columns:  # never an absolute path of the machine that ran it
+        df["path"] = df["path"].map(lambda p: Path(p).name)
+    return df.to_dict(orient="records")
 
 
 def yaml_safe(text: str):

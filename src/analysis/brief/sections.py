@@ -368,6 +368,15 @@ def kelurahan(ctx: BriefContext) -> str:
                                         "Kelurahan P0: direct and Fay-Herriot estimates (95% CI); * = use with caution, "
                                         "** = not reliable"),
                              ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"), lang))
+    # The meeting asked for a map; no boundary files are available offline, so a tile schematic
+    # (one tile per kelurahan, grouped by kecamatan) shows where the model estimates sit.
+    fig, alt = charts.kelurahan_tiles(d, lang)
+    parts.append(html.figure(fig, alt, ("Skema (bukan peta) 15 kelurahan menurut kecamatan, diwarnai menurut P0 model "
+                                        "Fay-Herriot; lihat tabel di bawah untuk SK dan kualitas, bukan untuk peringkat"
+                                        if ctx.id else
+                                        "Schematic (not a map) of the 15 kelurahan by kecamatan, shaded by the Fay-Herriot "
+                                        "P0; see the table below for CIs and quality: not a ranking"),
+                             ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"), lang))
     rows = []
     has_bm = "benchmarked" in df.columns
     for _, r in df.iterrows():
