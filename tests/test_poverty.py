@@ -331,7 +331,7 @@ def test_kelurahan_rows_flag_synthetic_and_unverified_areas():
     assert (tab["pop_weight"] * tab["benchmarked"]).sum() == pytest.approx(city)
     assert (eb["se"] > 0).all()
     assert set(summary["item"]) >= {"sigma2_u", "gamma_min", "gamma_max", "m_synthetic"}
-    assert summary.set_index("item").loc["m_synthetic", "value"] == "1.0"
+    assert float(summary.set_index("item").loc["m_synthetic", "value"]) == 1.0
 
 
 def test_registry_area_covariates():

@@ -209,7 +209,8 @@ def kelurahan_map(inp: PovertyInputs, d_curr: pd.DataFrame, city_direct_pct: flo
         summary_rows.append({"item": f"beta[{r['term']}]", "value": float(r["beta"])})
         summary_rows.append({"item": f"beta_se[{r['term']}]", "value": float(r["std_error"])})
     fh_summary = pd.DataFrame(summary_rows)
-    fh_summary["value"] = fh_summary["value"].astype(str)
+    # a mixed text/number column: format numbers as the CSV writers do (10 significant digits)
+    fh_summary["value"] = fh_summary["value"].map(lambda v: f"{v:.10g}" if isinstance(v, float) else str(v))
     return est_rows, tab, diag, fh_summary, km
 
 
