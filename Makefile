@@ -155,7 +155,7 @@ verify: $(VENV)/.installed ## rebuild from raw data in a temporary folder and co
 	  --rebuilt $$scratch/reports/$(PERIOD) --release reports/$(PERIOD)
 
 lab: $(VENV)/.installed ## open the notebooks in JupyterLab with the project kernel
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 data: $(VENV)/.installed ## regenerate the synthetic raw data byte for byte (data/raw/demo, data/truth/demo)
 	$(PY) -m analysis.synth --config config/synth-demo.yaml

@@ -219,6 +219,14 @@ def _estimate_table(rows: pd.DataFrame, lang: str, caption: str, source: str, la
                       cls="data compact")
 
 
+LABOUR_INDICATORS = ("tpt", "tpak", "tkk", "underemployment", "parttime", "informal", "youth_tpt", "neet")
+
+
+def _stage_of(indicator: str) -> str:
+    """Stage whose changes.csv holds an indicator's change test."""
+    return "labour" if indicator in LABOUR_INDICATORS else "poverty"
+
+
 def changes_table(ctx: BriefContext, indicators: tuple[str, ...], levels=("kota", "kecamatan")) -> str:
     """Level in both periods, change with its 95 % CI and whether changes.csv calls it significant."""
     d, lang = ctx.data, ctx.lang
@@ -254,7 +262,7 @@ def changes_table(ctx: BriefContext, indicators: tuple[str, ...], levels=("kota"
     return html.table(header, rows, numeric=[False, True, True, True, True, True, False],
                       caption=(f"Perubahan {p}\u2013{q} (uji beda dua sampel independen, 95%)" if ctx.id
                                else f"Change {p}\u2013{q} (two independent samples, 95%)"),
-                      source=ctx.src("changes"), lang=lang)
+                      source=ctx.src(f"{_stage_of(indicators[0])}/changes"), lang=lang)
 
 
 def _concept_notes(ctx: BriefContext, ids: tuple[str, ...]) -> list[str]:
