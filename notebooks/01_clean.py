@@ -38,6 +38,7 @@ import pandas as pd
 from analysis import paths
 from analysis.cleaning import run_clean_stage, write_clean_outputs
 from analysis.cleaning import views
+from analysis.codes import banner_text
 from analysis.config import load_config
 
 pd.set_option("display.width", 160)
@@ -46,7 +47,7 @@ pd.set_option("display.max_colwidth", 70)
 
 cfg = load_config(config_path)
 if cfg.synthetic:
-    print(views.SYNTHETIC_BANNER)
+    print(banner_text("en"))
 out = run_clean_stage(cfg)          # raises DataContractError (and the run stops) on a fatal violation
 written = write_clean_outputs(out, cfg)
 stage = paths.processed_dir(cfg.period)

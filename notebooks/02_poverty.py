@@ -37,9 +37,10 @@ config_path = "config/demo-2024.yaml"
 import pandas as pd
 from IPython.display import display
 
-from analysis import paths
+from analysis.codes import banner_text
 from analysis.config import load_config
-from analysis.poverty import plots, run_poverty_stage, write_stage_outputs
+from analysis.poverty import plots, run_poverty_stage
+from analysis.stage import as_image, write_stage
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -47,11 +48,10 @@ pd.set_option("display.max_colwidth", 60)
 
 cfg = load_config(config_path)
 if cfg.synthetic:
-    print(plots.SYNTHETIC_BANNER)
+    print(banner_text("en"))
 out = run_poverty_stage(cfg)
-stage_dir = paths.stage_dir(cfg.period, "poverty")
-written = write_stage_outputs(out, stage_dir)
-print("written:", ", ".join(p.relative_to(stage_dir).as_posix() for p in written))
+written = write_stage(out, cfg, "poverty")
+print("written:", ", ".join(p.relative_to(written[0].parent).as_posix() for p in written))
 
 # %% [markdown]
 # ## 1. Direct estimates: city and kecamatan
@@ -63,7 +63,7 @@ print("written:", ", ".join(p.relative_to(stage_dir).as_posix() for p in written
 plots.headline_view(out.estimates)
 
 # %%
-plots.as_image(plots.p0_by_kecamatan(out.estimates, (cfg.previous_period, cfg.period)))
+as_image(plots.p0_by_kecamatan(out.estimates, (cfg.previous_period, cfg.period)))
 
 # %% [markdown]
 # ## 2. Household groups (current period)
@@ -92,7 +92,7 @@ ch[ch["domain_level"].isin(["kota", "kecamatan"])].round(3)
 out.tables["fh_summary"]
 
 # %%
-plots.as_image(plots.kelurahan_estimates(out.tables["kelurahan_p0"]))
+as_image(plots.kelurahan_estimates(out.tables["kelurahan_p0"]))
 
 # %% [markdown]
 # ### Diagnostics
@@ -101,13 +101,13 @@ plots.as_image(plots.kelurahan_estimates(out.tables["kelurahan_p0"]))
 # model should lower the coefficient of variation compared with the direct estimate.
 
 # %%
-plots.as_image(plots.fh_residuals(out.tables["fh_diagnostics"]))
+as_image(plots.fh_residuals(out.tables["fh_diagnostics"]))
 
 # %%
-plots.as_image(plots.fh_shrinkage(out.tables["kelurahan_p0"]))
+as_image(plots.fh_shrinkage(out.tables["kelurahan_p0"]))
 
 # %%
-plots.as_image(plots.fh_cv(out.tables["fh_diagnostics"]))
+as_image(plots.fh_cv(out.tables["fh_diagnostics"]))
 
 # %%
 out.tables["fh_diagnostics"].round(3)
@@ -133,10 +133,10 @@ out.tables["pmt_validation"].round(2)
 out.tables["targeting_errors"].round(1)
 
 # %%
-plots.as_image(plots.targeting_bars(out.tables["targeting_errors"], "poverty_line"))
+as_image(plots.targeting_bars(out.tables["targeting_errors"], "poverty_line"))
 
 # %%
-plots.as_image(plots.targeting_bars(out.tables["targeting_errors"], "bottom40"))
+as_image(plots.targeting_bars(out.tables["targeting_errors"], "bottom40"))
 
 # %% [markdown]
 # ### Survey evidence against actual expenditure

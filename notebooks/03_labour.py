@@ -39,9 +39,10 @@ config_path = "config/demo-2024.yaml"
 import pandas as pd
 from IPython.display import display
 
-from analysis import paths
+from analysis.codes import banner_text
 from analysis.config import load_config
-from analysis.labour import plots, run_labour_stage, write_stage_outputs
+from analysis.labour import plots, run_labour_stage
+from analysis.stage import as_image, write_stage
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -49,11 +50,10 @@ pd.set_option("display.max_colwidth", 80)
 
 cfg = load_config(config_path)
 if cfg.synthetic:
-    print(plots.SYNTHETIC_BANNER)
+    print(banner_text("en"))
 out = run_labour_stage(cfg)
-stage_dir = paths.stage_dir(cfg.period, "labour")
-written = write_stage_outputs(out, stage_dir)
-print("written:", ", ".join(p.relative_to(stage_dir).as_posix() for p in written))
+written = write_stage(out, cfg, "labour")
+print("written:", ", ".join(p.relative_to(written[0].parent).as_posix() for p in written))
 est = out.estimates
 periods = (cfg.previous_period, cfg.period)
 
@@ -84,7 +84,7 @@ for ind in ("tpt", "tpak"):
 # cannot tell the groups apart.
 
 # %%
-display(plots.as_image(plots.tpt_by_education_sex(est, cfg.period, synthetic=cfg.synthetic)))
+display(as_image(plots.tpt_by_education_sex(est, cfg.period, synthetic=cfg.synthetic)))
 
 # %%
 for level in ("education", "sex", "age_group", "kecamatan_x_sex"):
@@ -126,7 +126,7 @@ display(ch[ch["domain_level"].isin(["kota", "kecamatan"])]
 display(out.tables["aki_vs_tpt"][["component", "count", "share", "se", "side", "source"]].round(1))
 
 # %%
-display(plots.as_image(plots.aki_waterfall(out.tables["aki_vs_tpt"])))
+display(as_image(plots.aki_waterfall(out.tables["aki_vs_tpt"])))
 
 # %% [markdown]
 # The reasons, one line each (the brief reads these phrases in Bahasa Indonesia and English):
@@ -143,6 +143,6 @@ display(out.tables["aki_reasons"][["reason_code", "text_en", "value"]])
 if "tpt_published" in out.tables:
     tp = out.tables["tpt_published"]
     display(tp[tp["indicator"] == "tpt"][["area", "year", "series", "value", "ci_low", "ci_high", "grade"]])
-    display(plots.as_image(plots.tpt_history(tp)))
+    display(as_image(plots.tpt_history(tp)))
 else:
     print("published_indicators not available for this run")

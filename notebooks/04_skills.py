@@ -38,9 +38,10 @@ config_path = "config/demo-2024.yaml"
 import pandas as pd
 from IPython.display import display
 
-from analysis import paths
+from analysis.codes import banner_text
 from analysis.config import load_config
-from analysis.skills import plots, run_skills_stage, write_stage_outputs
+from analysis.skills import plots, run_skills_stage
+from analysis.stage import as_image, write_stage
 
 pd.set_option("display.width", 180)
 pd.set_option("display.max_columns", 30)
@@ -48,11 +49,10 @@ pd.set_option("display.max_colwidth", 60)
 
 cfg = load_config(config_path)
 if cfg.synthetic:
-    print(plots.SYNTHETIC_BANNER)
+    print(banner_text("en"))
 out = run_skills_stage(cfg)
-stage_dir = paths.stage_dir(cfg.period, "skills")
-written = write_stage_outputs(out, stage_dir)
-print("written:", ", ".join(p.relative_to(stage_dir).as_posix() for p in written))
+written = write_stage(out, cfg, "skills")
+print("written:", ", ".join(p.relative_to(written[0].parent).as_posix() for p in written))
 tables = out.tables
 
 # %% [markdown]
@@ -77,7 +77,7 @@ display(plots.classifier_other(tables["classifier_metrics"]))
 display(tables["seekers_vacancies_by_major_group"].round(1))
 
 # %%
-display(plots.as_image(plots.beveridge_chart(tables["occupation_gaps"], synthetic=cfg.synthetic)))
+display(as_image(plots.beveridge_chart(tables["occupation_gaps"], synthetic=cfg.synthetic)))
 
 # %% [markdown]
 # ## 3. The shortage index
@@ -86,7 +86,7 @@ display(plots.as_image(plots.beveridge_chart(tables["occupation_gaps"], syntheti
 # with fewer than 30 vacancies plus seekers are pooled into their 3-digit (then 2-digit) group.
 
 # %%
-display(plots.as_image(plots.si_bars(tables["occupation_gaps"], synthetic=cfg.synthetic)))
+display(as_image(plots.si_bars(tables["occupation_gaps"], synthetic=cfg.synthetic)))
 
 # %%
 display(plots.gaps_view(tables["occupation_gaps"]))
@@ -132,7 +132,7 @@ display(plots.scorecard_view(tables["programme_scorecard"]))
 # that it works; **reduce** if in surplus and it does not demonstrably work; else **maintain**.
 
 # %%
-display(plots.as_image(plots.quadrant_chart(tables["recommendations"], synthetic=cfg.synthetic)))
+display(as_image(plots.quadrant_chart(tables["recommendations"], synthetic=cfg.synthetic)))
 
 # %%
 display(plots.recommendations_view(tables["recommendations"]))

@@ -1,6 +1,6 @@
 """The bad-input battery of stage 01: one test per fault.
 
-Every test builds a small valid raw folder (``analysis.cleaning.testing.make_fixture``), runs the
+Every test builds a small valid raw folder (``tests/_cleaning_fixtures.make_fixture``), runs the
 stage once successfully so that ``data/processed/`` holds a previous release, injects ONE fault,
 runs the stage again and checks
 
@@ -21,8 +21,7 @@ import pytest
 
 from analysis import paths
 from analysis.cleaning import DataContractError, PseudonymKeyError, run_clean_stage, write_clean_outputs
-from analysis.cleaning import pipeline as pipeline_mod
-from analysis.cleaning.testing import (edit_csv, make_fixture, tree_hash, vacancies,
+from _cleaning_fixtures import (edit_csv, make_fixture, tree_hash, vacancies,
                                        write_xlsx_with_titles)
 from analysis.config import load_config
 from analysis.contracts import load_contracts
@@ -86,7 +85,7 @@ def assert_fatal(fx, baseline, *needles, config: Path | None = None) -> str:
         assert n in msg, f"{n!r} not in:\n{msg}"
     assert tree_hash(baseline["dir"]) == baseline["out"], "data/processed changed after a failed run"
     assert _repo_processed_signature() == baseline["repo"]
-    assert not list(baseline["dir"].glob(".tmp-*"))
+    assert not [p for p in baseline["dir"].parent.rglob(".*") if "staging" in p.name or ".old-" in p.name]
     return msg
 
 
@@ -238,20 +237,22 @@ def test_every_violation_of_every_file_reported_at_once(fx, baseline):
 
 def test_writer_failure_leaves_processed_untouched(fx, baseline, monkeypatch):
     calls = {"n": 0}
-    real = pipeline_mod.atomic_write_parquet
+    import analysis.stage as stage_mod
+
+    real = stage_mod.atomic_write_parquet
 
     def failing(df, path):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full (simulated)")
         return real(df, path)
-    monkeypatch.setattr(pipeline_mod, "atomic_write_parquet", failing)
+    monkeypatch.setattr(stage_mod, "atomic_write_parquet", failing)
     cfg = load_config(fx.config)
     out = run_clean_stage(cfg, load_contracts(fx.contracts))
     with pytest.raises(OSError, match="disk full"):
         write_clean_outputs(out, cfg)
     assert tree_hash(baseline["dir"]) == baseline["out"]
-    assert not list(baseline["dir"].glob(".tmp-*"))
+    assert not [p for p in baseline["dir"].parent.rglob(".*") if "staging" in p.name or ".old-" in p.name]
 
 
 def test_first_run_failure_creates_nothing(fx, output_dir):

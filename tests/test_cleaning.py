@@ -16,7 +16,7 @@ from analysis import paths
 from analysis.cleaning import rules
 from analysis.cleaning.progress import progress_tables, suppress
 from analysis.cleaning.pseudonymise import Pseudonymiser, PseudonymKeyError, resolve_key
-from analysis.cleaning.testing import WILAYAH_CSV, households_members, make_fixture, tree_hash
+from _cleaning_fixtures import WILAYAH_CSV, households_members, make_fixture, tree_hash
 from analysis.cleaning import run_clean_stage, write_clean_outputs
 from analysis.config import load_config
 from analysis.contracts import CLEANING_RULES, ContractError, load_contracts, to_markdown

@@ -40,7 +40,7 @@ def gen(tmp_path_factory):
 
 
 def _read(root: Path, name: str) -> pd.DataFrame:
-    from analysis.skills.data import read_raw_table
+    from _raw import read_raw_table
 
     return read_raw_table(root / "raw" / FILES[name])
 

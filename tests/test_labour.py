@@ -607,11 +607,12 @@ def test_stage_tables_hold_no_small_counts(stage_outputs):
 
 def test_write_stage_outputs_is_byte_stable(stage_outputs, tmp_path):
     from analysis.estimates import read_estimates
-    from analysis.labour.stage import write_stage_outputs
+    from analysis.stage import STAGES, write_outputs
 
-    _, out = stage_outputs
-    a = write_stage_outputs(out, tmp_path / "a")
-    b = write_stage_outputs(out, tmp_path / "b")
+    cfg, out = stage_outputs
+    declared = STAGES["labour"].outputs(cfg)
+    a = write_outputs(out, tmp_path / "a", declared=declared)
+    b = write_outputs(out, tmp_path / "b", declared=declared)
     assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
     for pa, pb in zip(a, b):
         assert pa.read_bytes() == pb.read_bytes()
@@ -621,10 +622,10 @@ def test_write_stage_outputs_is_byte_stable(stage_outputs, tmp_path):
 
 def test_written_tables_pass_the_privacy_gate(stage_outputs, tmp_path):
     from analysis.brief.privacy import check_outputs
-    from analysis.labour.stage import write_stage_outputs
+    from analysis.stage import write_outputs
 
     cfg, out = stage_outputs
-    written = write_stage_outputs(out, tmp_path / "labour")
+    written = write_outputs(out, tmp_path / "labour")
     check_outputs(written, min_count=int(cfg.privacy["suppression_min_count"]))
 
 
@@ -632,7 +633,8 @@ def test_stage_needs_processed_sakernas(output_dir, demo_config_path):
     from analysis.config import load_config
     from analysis.labour.stage import load_inputs
 
-    with pytest.raises(FileNotFoundError, match="sakernas_2023.parquet"):
+    # no raw fallback: the error names the missing file and the stage that writes it
+    with pytest.raises(FileNotFoundError, match=r"sakernas_2023.parquet: written by stage 'clean'"):
         load_inputs(load_config(demo_config_path))
 
 
@@ -648,9 +650,18 @@ def test_stage_reads_processed_parquet(output_dir, demo_config_path, tmp_path):
     for y, df in inputs.sakernas.items():
         df.to_parquet(pdir / f"sakernas_{y}.parquet")
     inputs.ak1.to_parquet(pdir / "ak1_registrations.parquet")
+    with pytest.raises(FileNotFoundError, match="wilayah.parquet"):      # reference tables too
+        load_inputs(cfg)
+    pd.DataFrame({"kemendagri_code": ["64.74", "64.74.01"], "name": ["Kota Bontang", "Bontang Utara"],
+                  "level": ["kota", "kecamatan"]}).to_parquet(pdir / "wilayah.parquet")
+    pd.DataFrame({"indicator": ["tpt"], "year": ["2024"], "value": [1.0]}).to_parquet(
+        pdir / "published_indicators.parquet")
+    with pytest.raises(FileNotFoundError, match="trainees.parquet"):     # declared by the run: required
+        load_inputs(cfg)
+    inputs.trainees.to_parquet(pdir / "trainees.parquet")
     got = load_inputs(cfg)
     assert set(got.sakernas) == {"2023", "2024"} and len(got.ak1) == len(inputs.ak1)
-    assert got.trainees is None
+    assert got.kecamatan_names == {"64.74.01": "Bontang Utara"}
 
 
 def test_notebook_is_thin_and_parameterised():
@@ -661,7 +672,7 @@ def test_notebook_is_thin_and_parameterised():
     assert "parameters" in code[0].metadata.get("tags", [])
     assert code[0].source.strip() == 'config_path = "config/demo-2024.yaml"'
     src = "\n".join(c.source for c in code)
-    assert "run_labour_stage" in src and "write_stage_outputs" in src
+    assert "run_labour_stage" in src and "write_stage(" in src
     assert ".head(" not in src and "read_parquet" not in src
 
 

@@ -386,7 +386,7 @@ def _demo_cfg():
 
 def _raw_susenas(cfg, year: str) -> pd.DataFrame:
     """Raw demo Susenas with the Kemendagri codes stage 01 adds (BPS code via the crosswalk)."""
-    from analysis.io import read_table
+    from analysis.cleaning.reader import read_table
 
     df, _ = read_table(cfg.input_path(f"susenas_{year}"))
     w = pd.read_csv(cfg.input_path("wilayah"), dtype=str, keep_default_na=False)
@@ -461,7 +461,8 @@ def test_demo_stage_covers_the_truth(demo_outputs):
 
 @pytest.mark.slow
 def test_demo_outputs_follow_the_contract(demo_outputs, tmp_path):
-    from analysis.poverty import TABLE_NAMES, write_stage_outputs
+    from analysis.poverty import TABLE_NAMES
+    from analysis.stage import STAGES, write_outputs
 
     cfg, out = demo_outputs
     validate_estimates(out.estimates)
@@ -479,5 +480,5 @@ def test_demo_outputs_follow_the_contract(demo_outputs, tmp_path):
     assert utara["flag"].str.contains("unverified_registry").all()
     selatan = targ[targ["domain_code"] == "64.74.02"]
     assert not selatan["flag"].str.contains("unverified_registry").any()
-    written = write_stage_outputs(out, tmp_path / "poverty")
+    written = write_outputs(out, tmp_path / "poverty", declared=STAGES["poverty"].outputs(cfg))
     assert {p.name for p in written} == {"estimates.csv"} | {f"{n}.csv" for n in TABLE_NAMES}

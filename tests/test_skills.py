@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from _raw import read_raw_table
 from scipy.stats import spearmanr
 
 from analysis import paths
 from analysis.config import load_config
 from analysis.estimates import ESTIMATE_COLUMNS, read_estimates, validate_estimates
 from analysis.skills import gaps
-from analysis.skills.stage import run_skills_stage, write_stage_outputs
+from analysis.skills.data import INPUTS, skills_data
+from analysis.skills.stage import run_skills_stage
+from analysis.stage import write_stage
 from analysis.synth.disnaker import write_disnaker
 
 SEED = 20250521
@@ -35,7 +38,9 @@ def demo(tmp_path_factory):
            "privacy": {"suppression_min_count": 10}}
     (root / "cfg.yaml").write_text(yaml.safe_dump(cfg))
     cfg = load_config(root / "cfg.yaml")
-    out = run_skills_stage(cfg, source="raw", overrides=SMALL)
+    # the generator's files shaped as the stage's inputs (stage 01 is tested on its own)
+    data = skills_data({n: read_raw_table(cfg.input_path(n)) for n in INPUTS if n in cfg.inputs}, source="raw")
+    out = run_skills_stage(cfg, data, overrides=SMALL)
     truth = pd.read_csv(root / "truth" / "skills_truth.csv", dtype=str, keep_default_na=False)
     return cfg, out, truth
 
@@ -62,7 +67,7 @@ def test_classifier_against_the_true_codes(demo):
     """Against the truth (not the coders' codes, which carry ~7 % coder error) the held-out
     accuracy must still be far from perfect: titles are ambiguous by design."""
     _, out, truth = demo
-    pred = out.work["coder_heldout"]
+    pred = out.info["work"]["coder_heldout"]
     vac = pred[pred["source"] == "vacancy"].copy()
     codes = truth[truth["truth_type"] == "title_code"].set_index("key")["kbji4"]
     vac["truth"] = ("vacancy:" + vac["record_id"].astype(str)).map(codes)
@@ -189,7 +194,7 @@ def test_recommendations_follow_the_rule(demo):
 
 def test_write_outputs_roundtrip(demo, output_dir):
     cfg, out, _ = demo
-    written = write_stage_outputs(out, paths.stage_dir(cfg.period, "skills"))
+    written = write_stage(out, cfg, "skills")
     stage = output_dir / "data" / "processed" / "2024" / "skills"
     assert stage / "estimates.csv" in written
     est = read_estimates(stage / "estimates.csv")
@@ -197,7 +202,7 @@ def test_write_outputs_roundtrip(demo, output_dir):
     for name in TABLES:
         assert (stage / "tables" / f"{name}.csv").exists()
     assert (stage / "coding_review_queue.csv").exists()
-    again = write_stage_outputs(out, stage)
+    again = write_stage(out, cfg, "skills")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
 
 

@@ -11,14 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.io import CSV_FLOAT_DIGITS, atomic_write_csv
+
 ESTIMATE_COLUMNS = [
     "indicator", "domain_level", "domain_code", "domain_name", "estimate", "se", "ci_low",
     "ci_high", "rse", "n_sample", "flag", "unit", "method", "period",
 ]
 RELIABILITY_FLAGS = ("ok", "caution", "unreliable", "suppressed")
-# Published values are rounded by the brief; the CSV keeps enough digits for auditors to
-# recompute CIs and RSEs, and few enough that last-bit float noise never changes a byte.
-CSV_FLOAT_DIGITS = 10
 
 
 def reliability_flag(rse, n_sample, *, rse_caution: float = 25.0, rse_unreliable: float = 50.0,
@@ -127,8 +126,6 @@ def sort_estimates(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_estimates(df: pd.DataFrame, path: Path) -> Path:
     """Validate, sort and write an estimates table atomically (CSV, UTF-8, fixed float format)."""
-    from analysis.io import atomic_write_csv  # io sits below estimates; import lazily for tests
-
     df = sort_estimates(validate_estimates(df, str(path)))
     return atomic_write_csv(df, path)
 

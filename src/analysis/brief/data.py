@@ -16,9 +16,8 @@ stage folder    files read (all optional: a missing file hides its section with 
                 ``validation_report.csv``, ``decile_transitions.csv``
 ==============  ================================================================================
 
-Published context (``published_indicators``) is read from a stage table of that name when one
-exists, otherwise from the run's declared raw reference input (used only when the stages publish
-no ``published_poverty`` / ``tpt_published`` table). Column names of the progress tables are
+Published context comes from the stage tables ``published_poverty`` and ``tpt_published``; the
+brief never reads the raw folder. Column names of the progress tables are
 matched through short alias lists (:data:`ALIASES`), so that a stage may say ``kode_kec`` or
 ``domain_code``. Nothing here computes an estimate: the loaders select and rename only.
 """
@@ -204,14 +203,6 @@ def load_brief_data(cfg, root: str | Path | None = None) -> BriefData:
         for tf in sorted(cdir.glob("*.csv")):
             tables[f"{CLEAN}/{tf.stem}"] = _read_table(tf)
             sources[f"{CLEAN}/{tf.stem}"] = f"tables/{CLEAN}/{tf.name}"
-    if not any(k.endswith("/published_indicators") for k in tables):
-        try:
-            ref = cfg.input_path("published_indicators")
-        except Exception:  # no such input declared
-            ref = None
-        if ref is not None and Path(ref).is_file():
-            tables["reference/published_indicators"] = _read_table(Path(ref))
-            sources["reference/published_indicators"] = "published_indicators.csv"
     est = (pd.concat(est_parts, ignore_index=True) if est_parts
            else pd.DataFrame(columns=[*ESTIMATE_COLUMNS, "stage"]))
     return BriefData(period=str(cfg.period), previous_period=str(cfg.previous_period), estimates=est,

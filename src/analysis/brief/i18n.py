@@ -6,6 +6,8 @@ returns the text; ``{name}`` fields are filled from keyword arguments.
 """
 from __future__ import annotations
 
+from analysis.codes import SYNTHETIC_BANNER
+
 T: dict[str, tuple[str, str]] = {
     # masthead and banner
     "title_city": ("Kemiskinan dan Ketenagakerjaan Kota Bontang {period}",
@@ -13,12 +15,9 @@ T: dict[str, tuple[str, str]] = {
     "title_kecamatan": ("Ringkasan Kecamatan {name} {period}", "Kecamatan {name} Summary, {period}"),
     "subtitle": ("Ringkasan kebijakan untuk Pemerintah Kota Bontang",
                  "Policy brief for the Bontang City Government"),
-    "synthetic_banner": ("DATA SINTETIS \u2014 bukan data resmi", "SYNTHETIC DATA \u2014 not official statistics"),
-    "synthetic_banner_detail": (
-        "Semua angka dalam ringkasan ini dihitung dari data sintetis untuk demonstrasi metode. "
-        "Jangan dikutip sebagai statistik Kota Bontang.",
-        "Every number in this brief is computed from synthetic data to demonstrate the methods. "
-        "Do not quote it as a statistic of Kota Bontang."),
+    # the banner's wording lives in analysis.codes (one text for briefs and notebooks)
+    "synthetic_banner": (SYNTHETIC_BANNER["id"][0], SYNTHETIC_BANNER["en"][0]),
+    "synthetic_banner_detail": (SYNTHETIC_BANNER["id"][1], SYNTHETIC_BANNER["en"][1]),
     "reference_period": ("Periode rujukan", "Reference period"),
     "release_date": ("Tanggal rilis", "Release date"),
     "status": ("Status", "Status"),

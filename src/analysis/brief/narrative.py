@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.brief import fmt
 from analysis.brief.i18n import category_name, indicator_name, t
+from analysis.codes import KOTA_CODE
 
 POVERTY_INDICATORS = {"p0", "p1", "p2", "gini", "n_poor", "poor_persons", "p0_benchmarked"}
 LABOUR_INDICATORS = {"tpt", "tpak", "tkk", "underemployment", "parttime", "informal", "youth_tpt", "neet"}
@@ -350,7 +351,7 @@ def targeting_rows(data, codes: list[str] | None = None) -> pd.DataFrame | None:
     return df.sort_values(["_p", "_c", "_k", "domain_code"], kind="mergesort").drop(columns=["_p", "_c", "_k"]).reset_index(drop=True)
 
 
-def targeting_point(data, lang: str = "id", code: str = "64.74") -> str | None:
+def targeting_point(data, lang: str = "id", code: str = KOTA_CODE) -> str | None:
     """PKH and BPNT inclusion/exclusion errors of one area at the poverty-line cut (registry, PMT)."""
     df = targeting_rows(data, [code])
     if df is None:

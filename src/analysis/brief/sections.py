@@ -14,8 +14,9 @@ import pandas as pd
 from analysis.brief import charts, fmt, html, narrative
 from analysis.brief.data import BriefData, load_brief_data, pick
 from analysis.brief.i18n import category_name, indicator_name, level_name, t
+from analysis.codes import KOTA_CODE
 
-KOTA = "64.74"
+KOTA = KOTA_CODE
 
 
 @dataclass
@@ -45,12 +46,10 @@ class BriefContext:
         return "; ".join(p for p in parts if p)
 
 
-def get_provenance(cfg) -> dict | None:
-    """``analysis.provenance.collect(cfg)`` when that module exists, else ``None``."""
-    try:
-        from analysis.provenance import collect  # provided by the lead's provenance module
-    except ImportError:
-        return None
+def get_provenance(cfg) -> dict:
+    """The provenance record of the run (:func:`analysis.provenance.collect`)."""
+    from analysis.provenance import collect
+
     return collect(cfg)
 
 
@@ -838,8 +837,8 @@ def provenance(ctx: BriefContext) -> str:
         except ValueError:
             rel = str(cfg.path)
         rows = [("Config", f"{rel} sha256:{cfg.sha256}"), ("Build date", str(release_date(ctx))),
-                ("Provenance", "modul analysis.provenance belum tersedia" if lang == "id"
-                 else "analysis.provenance module not yet available")]
+                ("Provenance", "tidak dicatat untuk build ini" if lang == "id"
+                 else "not recorded for this build")]
     rows = [(k, str(v)) for k, v in rows if v not in (None, "")]
     return html.footer(rows, lang)
 

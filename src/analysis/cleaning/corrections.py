@@ -33,7 +33,7 @@ from analysis.cleaning.pseudonymise import primary_pseudonym
 from analysis.cleaning.rules import CleaningLog, _text
 from analysis.cleaning.table import LoadedTable
 from analysis.cleaning.validate import FATAL, Violation
-from analysis.io import ReadError, coerce_to_contract, display_path, read_table, text_parses_as
+from analysis.cleaning.reader import ReadError, coerce_to_contract, display_path, read_table, text_parses_as
 
 CORRECTION_COLUMNS = ["key_column", "key_value", "column", "old_value", "new_value", "n_expected", "reason", "who"]
 DROP = "_drop"

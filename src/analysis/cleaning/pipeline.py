@@ -2,14 +2,14 @@
 
 :func:`run_clean_stage` does everything in memory and raises :class:`DataContractError` when any
 input breaks a fatal rule of its contract; :func:`write_clean_outputs` writes the result. Writing
-is all-or-nothing: every file is first written to ``data/processed/.tmp-XXXX`` and moved into
-``data/processed/<period>/`` only when all of them were written; on any failure the temporary
-folder is removed, so ``data/processed/`` stays byte-for-byte as it was. Raw files are opened
+is all-or-nothing (:func:`analysis.stage.write_outputs`): every file is first written to a staging
+folder that replaces ``data/processed/<period>/`` only when all of them were written; on any
+failure ``data/processed/`` stays byte-for-byte as it was. Raw files are opened
 read-only and never modified.
 
 Order of work (all inputs at each step before the next step):
 
-1. read every input declared in ``cfg.inputs`` with its contract (:func:`analysis.io.read_table`);
+1. read every input declared in ``cfg.inputs`` with its contract (:func:`analysis.cleaning.reader.read_table`);
 2. apply the documented corrections (``cfg.corrections_dir``), checking each one's row count and
    old value (iecorrect);
 3. validate every input against its contract, foreign keys across inputs included
@@ -22,15 +22,13 @@ Order of work (all inputs at each step before the next step):
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis.stage import STAGES, settings, write_outputs
 from analysis.cleaning import rules
 from analysis.cleaning import _vec
 from analysis.cleaning._vec import regex_match
@@ -42,13 +40,15 @@ from analysis.cleaning.table import LoadedTable
 from analysis.cleaning.validate import (FATAL, WARN, DataContractError, ValidationContext, ValidationReport,
                                         Violation, _as_str, _numeric, _type_ok, validate_tables)
 from analysis.contracts import Schema, load_contracts
-from analysis.io import ReadError, atomic_write_csv, coerce_to_contract, atomic_write_parquet, atomic_write_text, read_table
+from analysis.cleaning.reader import ReadError, coerce_to_contract, read_table
 
 CLEAN_DIR = "clean"
 INPUT_FILES_COLUMNS = ["dataset", "file", "format", "encoding", "header_row", "sha256", "n_rows"]
 # members take the geography of their family ("via household", docs/ARCHITECTURE.md)
 GEOGRAPHY_VIA = {"dtsen_members": ("dtsen_households", "id_keluarga")}
 FLAG_ACTIONS = ("flagged", "winsorised", "set_missing", "corrected")
+CLEANING_DEFAULTS = {"outlier_z_flag": rules.DEFAULT_Z_FLAG, "outlier_z_winsorise": rules.DEFAULT_Z_WINSORISE}
+"""Keys of the config's ``cleaning:`` section (robust z of log expenditure: flag, winsorise)."""
 
 
 @dataclass
@@ -162,7 +162,7 @@ def _run(cfg, contracts: dict[str, Schema] | None = None) -> CleanOutputs:
     contracts = load_contracts() if contracts is None else contracts
     key, key_source = resolve_key(cfg)
     pz = Pseudonymiser(key)
-    opts = dict(cfg.cleaning or {})
+    opts = settings(cfg, "cleaning", CLEANING_DEFAULTS)
 
     tables, problems = load_inputs(cfg, contracts)
     wilayah, wproblems = _wilayah(tables)
@@ -366,8 +366,8 @@ def _geography(t: LoadedTable, df: pd.DataFrame, w: rules.Wilayah | None, log: C
 
 
 def _expenditure(t: LoadedTable, df: pd.DataFrame, col: str, log: CleaningLog, opts: dict) -> pd.DataFrame:
-    zf = float(opts.get("outlier_z_flag", rules.DEFAULT_Z_FLAG))
-    zw = float(opts.get("outlier_z_winsorise", rules.DEFAULT_Z_WINSORISE))
+    zf = float(opts["outlier_z_flag"])
+    zw = float(opts["outlier_z_winsorise"])
     x = df[col].astype("float64")
     res = rules.expenditure_outliers(x, zf, zw)
     zt = res.z.round(2).astype("str")
@@ -451,9 +451,10 @@ def _finish_table(t: LoadedTable, pz: Pseudonymiser, log_df: pd.DataFrame) -> pd
 def write_clean_outputs(outputs: CleanOutputs, cfg=None) -> list[Path]:
     """Write processed Parquet files and ``clean/`` tables, all or nothing.
 
-    Everything is written to ``data/processed/.tmp-XXXX`` first and moved into
-    ``data/processed/<period>/`` only after every file was written; on failure the temporary
-    folder (and any folder this call created) is removed.
+    Through :func:`analysis.stage.write_outputs`: everything goes to a staging folder that
+    replaces ``data/processed/<period>/`` only when every file was written. Files an earlier
+    run left there and this run did not write (another dataset's Parquet, say) are removed; the
+    folders of the analysis stages are carried over untouched.
 
     Returns
     -------
@@ -461,32 +462,15 @@ def write_clean_outputs(outputs: CleanOutputs, cfg=None) -> list[Path]:
         The files written (final locations).
     """
     period = outputs.period if cfg is None else str(cfg.period)
-    target = paths.processed_dir(period)
-    root = target.parent  # data/processed
-    created = [p for p in (root.parent.parent, root.parent, root) if not p.exists()]
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
-    written: list[Path] = []
-    try:
-        rel: list[Path] = []
-        for name, df in outputs.tables.items():
-            atomic_write_parquet(df, tmp / f"{name}.parquet")
-            rel.append(Path(f"{name}.parquet"))
-        for name, df in outputs.clean.items():
-            atomic_write_csv(df, tmp / CLEAN_DIR / f"{name}.csv")
-            rel.append(Path(CLEAN_DIR) / f"{name}.csv")
-        atomic_write_text(outputs.validation_markdown, tmp / CLEAN_DIR / "validation_report.md")
-        rel.append(Path(CLEAN_DIR) / "validation_report.md")
-        # everything is written: move into place (same file system: each move is atomic)
-        (target / CLEAN_DIR).mkdir(parents=True, exist_ok=True)
-        for r in rel:
-            os.replace(tmp / r, target / r)
-            written.append(target / r)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        for p in reversed(created):
-            shutil.rmtree(p, ignore_errors=True)
-        raise
-    shutil.rmtree(tmp, ignore_errors=True)
+    files: dict[str, object] = {f"{name}.parquet": df for name, df in outputs.tables.items()}
+    files.update({f"{CLEAN_DIR}/{name}.csv": df for name, df in outputs.clean.items()})
+    files[f"{CLEAN_DIR}/validation_report.md"] = outputs.validation_markdown
+    st = STAGES[CLEAN_DIR]
+    if cfg is not None:  # one Parquet per declared input, no more, no less
+        parquet = sorted(f for f in files if f.endswith(".parquet"))
+        if parquet != st.outputs(cfg):
+            raise ValueError(f"stage 01 outputs {parquet} differ from the run's inputs {st.outputs(cfg)}")
+    keep = tuple(name for name in STAGES if name != CLEAN_DIR)
+    written = write_outputs(files, st.folder(period), keep=keep)
     outputs.files = [str(p) for p in written]
     return written

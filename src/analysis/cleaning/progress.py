@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.codes import KOTA_CODE
+
 REMOVED_REASONS = ("pindah", "meninggal", "ganda", "tidak_ditemukan")
 OUTCOMES = ("tetap", "baru") + REMOVED_REASONS
 VERIFIED = "terverifikasi"
@@ -176,7 +178,7 @@ def progress_tables(households: pd.DataFrame, members: pd.DataFrame | None, name
     # reasons, long: kota and kecamatan
     parts = []
     for level, by in (("kota", None), ("kecamatan", "kode_kec"), ("kelurahan", "kode_kel")):
-        key = d[by] if by else pd.Series("64.74", index=d.index)
+        key = d[by] if by else pd.Series(KOTA_CODE, index=d.index)
         g = pd.DataFrame({"domain_code": key, "hasil_verifikasi": d["hasil"], "households": 1,
                           "persons": d["persons"]}).groupby(["domain_code", "hasil_verifikasi"], sort=True).sum()
         # complete grid so that a zero is a visible zero

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.contracts import Schema
-from analysis.io import FileInfo, ReadError, display_path
+from analysis.cleaning.reader import FileInfo, ReadError, display_path
 
 
 @dataclass

@@ -45,7 +45,7 @@ from analysis.cleaning import _vec
 from analysis.cleaning._vec import regex_match
 from analysis.cleaning.table import LoadedTable
 from analysis.contracts import ColumnSpec, ForeignKey, RefSpec
-from analysis.io import text_parses_as
+from analysis.cleaning.reader import text_parses_as
 
 FATAL, WARN = "fatal", "warn"
 MAX_EXAMPLES = 5

@@ -11,20 +11,18 @@ Modules
                  and the reasons as bilingual phrase data
 ``published``    BPS's published Bontang/Kaltim labour series beside the estimates
 ``privacy``      small-cell and complementary suppression of the tables
-``stage``        ``run_labour_stage(cfg) -> StageOutputs`` and ``write_stage_outputs``
+``stage``        ``run_labour_stage(cfg) -> analysis.stage.StageOutputs``
 
-The entry points are re-exported here::
+The entry point is re-exported here (outputs are written by ``analysis.stage.write_stage``)::
 
-    from analysis.labour import run_labour_stage, write_stage_outputs
+    from analysis.labour import run_labour_stage
 """
 from analysis.labour.definitions import classify
 from analysis.labour.estimation import (INDICATORS, LabourSample, domain_ratio, estimate_changes,
                                         estimate_indicators, prepare_sample)
-from analysis.labour.stage import (LabourInputs, StageOutputs, load_inputs, run_labour_stage,
-                                   write_stage_outputs)
+from analysis.labour.stage import LabourInputs, load_inputs, run_labour_stage
 
 __all__ = [
-    "INDICATORS", "LabourInputs", "LabourSample", "StageOutputs", "classify", "domain_ratio",
+    "INDICATORS", "LabourInputs", "LabourSample", "classify", "domain_ratio",
     "estimate_changes", "estimate_indicators", "load_inputs", "prepare_sample", "run_labour_stage",
-    "write_stage_outputs",
 ]

@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.codes import EDUCATION_GROUP_NAMES, education_group_order, education_groups
+
 WORKING_AGE_MIN = 15
 """Lower bound of the working-age population (penduduk usia kerja); no upper bound (BPS)."""
 YOUTH_AGE = (15, 24)
@@ -55,17 +57,11 @@ meeting several is classified."""
 AGE_GROUPS = (("15-24", 15, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55+", 55, None))
 """Age groups of the TPT table: code, lower and upper bound (inclusive)."""
 
-EDUCATION_GROUPS = {
-    "tidak_sekolah": "sd_kebawah", "belum_tamat_sd": "sd_kebawah", "sd": "sd_kebawah",
-    "smp": "smp", "sma": "sma", "smk": "smk", "diploma": "diploma", "universitas": "universitas",
-}
+EDUCATION_GROUPS = education_groups()
 """Sakernas ``pendidikan`` codes -> the six groups of BPS labour releases (SD ke bawah, SMP,
-SMA, SMK, Diploma I/II/III, Universitas); SMA (general) and SMK (vocational) stay apart."""
-EDUCATION_GROUP_ORDER = ("sd_kebawah", "smp", "sma", "smk", "diploma", "universitas")
-EDUCATION_GROUP_NAMES = {
-    "sd_kebawah": "SD ke bawah", "smp": "SMP", "sma": "SMA", "smk": "SMK",
-    "diploma": "Diploma I/II/III", "universitas": "Universitas",
-}
+SMA, SMK, Diploma I/II/III, Universitas); SMA (general) and SMK (vocational) stay apart.
+Derived from the data contract by :func:`analysis.codes.education_groups`."""
+EDUCATION_GROUP_ORDER = education_group_order()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -28,11 +28,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import survey
+from analysis.codes import KOTA_CODE, KOTA_NAME, SEX_NAMES
 from analysis.estimates import ESTIMATE_COLUMNS, to_estimate_rows
 from analysis.labour import definitions as d
 
-KOTA_CODE = "64.74"
-KOTA_NAME = "Kota Bontang"
 METHOD = "taylor_linearisation"
 METHOD_CHANGE = "difference_independent_samples"
 
@@ -72,7 +71,6 @@ DOMAIN_PLAN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 SHARE_PLAN = {"kbli": "kbli_section", "kbji": "kbji_major_group"}
 """Shares of the employed (indicator ``employment_share``) by category, city level."""
 
-SEX_NAMES = {"1": "Laki-laki", "2": "Perempuan"}
 AGE_GROUP_NAMES = {code: (code.replace("+", " tahun ke atas") if code.endswith("+") else code + " tahun")
                    for code, _, _ in d.AGE_GROUPS}
 KBLI_SECTION_NAMES = {

@@ -13,25 +13,10 @@ import pandas as pd
 from analysis.labour import definitions as d
 from analysis.labour.estimation import INDICATORS
 
-SYNTHETIC_BANNER = ("DATA SINTETIS / SYNTHETIC DATA: every number below comes from the synthetic demo "
-                    "Bontang; none is a real figure.")
 SMK_COLOUR = "#d95f02"
 BAR_COLOUR = "#1b9e77"
 SEX_ORDER = ("1", "2")
 SEX_EN = {"1": "Male", "2": "Female"}
-
-
-def as_image(fig, dpi: int = 110):
-    """Render a Figure to a PNG ``IPython.display.Image`` (stable bytes: no timestamp metadata)
-    and close it, so that executed notebooks are reproducible whatever the backend."""
-    import io
-
-    from IPython.display import Image
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
-    return Image(data=buf.getvalue(), format="png")
 
 
 def headline_view(estimates: pd.DataFrame, periods: tuple[str, str]) -> pd.DataFrame:

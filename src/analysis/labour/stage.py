@@ -1,13 +1,13 @@
 """Stage 03 entry points: read processed data, estimate, build the tables, write the outputs.
 
-``run_labour_stage(cfg)`` reads only ``data/processed/<period>/`` (Parquet written by stage 01)
-plus the published reference figures, and returns a :class:`StageOutputs`; nothing is written
-until ``write_stage_outputs(outputs, stage_dir)`` puts ``estimates.csv`` (the contract, via
-:func:`analysis.estimates.write_estimates`) and ``tables/*.csv`` (atomic writers) under
-``paths.stage_dir(cfg.period, "labour")``. Tables hold aggregates only, with cells under
-``privacy.suppression_min_count`` blanked.
+``run_labour_stage(cfg)`` reads only its declared inputs in ``data/processed/<period>/`` (Parquet
+written by stage 01, reference tables included) and returns a
+:class:`analysis.stage.StageOutputs`; nothing is written until
+``analysis.stage.write_stage(outputs, cfg, "labour")`` puts ``estimates.csv`` and
+``tables/*.csv`` under ``paths.stage_dir(cfg.period, "labour")``. Tables hold aggregates only,
+with cells under ``privacy.suppression_min_count`` blanked.
 
-Config keys read from the ``labour:`` block (all optional):
+Config keys of the ``labour:`` block (all optional; an unknown key is an error):
 
 ``aki_reference_date``
     Date at which the AK/I registry is compared with Sakernas (default: 15 August of the
@@ -16,43 +16,40 @@ Config keys read from the ``labour:`` block (all optional):
     Length of the registry "year" counted by Disnaker (default 12).
 ``aki_unreported_share_assumed``
     Share of placements never reported used for the *sensitivity* row only (default 0.40, the
-    data model of ``skills_methods.md`` §7 and Disnaker's own account); the waterfall uses the
-    share estimated from the tracer link.
+    Disnaker's own account of unreported placements); the waterfall uses the
+    share estimated from the tracer link (see ``docs/methods.md``).
 ``lonely_psu``
     Rule for single-PSU strata (default ``"fail"``, as R survey).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis import paths, survey
-from analysis.estimates import ESTIMATE_COLUMNS, published_until, to_estimate_rows, write_estimates
-from analysis.io import atomic_write_csv
+from analysis import survey
+from analysis.codes import KOTA_CODE, area_names
+from analysis.estimates import ESTIMATE_COLUMNS, published_until, to_estimate_rows
 from analysis.labour import aki, estimation, published
 from analysis.labour import definitions as d
 from analysis.labour.privacy import complementary_suppression, suppress_small_cells
+from analysis.stage import STAGES, StageOutputs, as_text, read_inputs, settings
 
 STAGE = "labour"
-TABLE_NAMES = ("changes", "aki_vs_tpt", "aki_reasons", "tpt_published", "labour_force_summary",
-               "unemployment_categories")
+TABLE_NAMES = STAGES[STAGE].tables
+DEFAULTS = {
+    "lonely_psu": "fail",                  # single-PSU strata: fail, as R survey
+    "aki_reference_date": None,            # default: 15 August of the period
+    "aki_window_months": 12,
+    "aki_unreported_share_assumed": 0.40,
+}
 COUNT_INDICATORS = {
     "working_age": "working_age_persons", "labour_force": "labour_force_persons",
     "employed": "employed_persons", "unemployed": "unemployed_persons",
     "outside_labour_force": "outside_labour_force_persons",
 }
 """0/1 concept -> estimates indicator of its weighted population total (unit ``count``)."""
-
-
-@dataclass
-class StageOutputs:
-    """What the labour stage produces: contract rows and named tidy tables (aggregates only)."""
-
-    estimates: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,50 +60,23 @@ class LabourInputs:
     ak1: pd.DataFrame | None
     trainees: pd.DataFrame | None
     kecamatan_names: dict[str, str]
-    published: pd.DataFrame | None
+    published: pd.DataFrame
 
 
 # ----------------------------------------------------------------------------- inputs
-def _read_parquet(path: Path) -> pd.DataFrame | None:
-    return pd.read_parquet(path) if path.is_file() else None
-
-
 def load_inputs(cfg) -> LabourInputs:
-    """Read the processed Parquet of ``cfg.period`` (and the reference tables).
+    """Read the stage's declared inputs from ``data/processed/<period>/``.
 
-    Sakernas of ``cfg.previous_period`` and ``cfg.period`` are required
-    (``sakernas_<year>.parquet``); the AK/I registry (``ak1_registrations.parquet``) and the
-    tracer (``trainees.parquet``) are optional -- without them the AK/I comparison says so.
-    The wilayah and published-indicator tables are read from the processed folder when stage 01
-    wrote them, otherwise from the run's raw reference files (declared inputs of the config).
+    Sakernas of ``cfg.previous_period`` and ``cfg.period``, the wilayah and published-indicator
+    tables are required; the AK/I registry (``ak1_registrations``) and the tracer
+    (``trainees``) are used when the run declares them -- without them the AK/I comparison
+    says so.
     """
-    pdir = paths.processed_dir(cfg.period)
-    sak = {}
-    for year in (cfg.previous_period, cfg.period):
-        f = pdir / f"sakernas_{year}.parquet"
-        if not f.is_file():
-            raise FileNotFoundError(f"labour stage: {f} not found; run stage 01 (notebooks/01_clean.py) first")
-        sak[str(year)] = pd.read_parquet(f)
-    wil = _read_parquet(pdir / "wilayah.parquet")
-    if wil is None:
-        wil = _read_reference(cfg, "wilayah")
-    names = {}
-    if wil is not None and {"kemendagri_code", "name", "level"} <= set(wil.columns):
-        k = wil[wil["level"].astype(str) == "kecamatan"]
-        names = dict(zip(k["kemendagri_code"].astype(str), k["name"].astype(str)))
-    pub = _read_parquet(pdir / "published_indicators.parquet")
-    if pub is None:
-        pub = _read_reference(cfg, "published_indicators")
-    return LabourInputs(sakernas=sak, ak1=_read_parquet(pdir / "ak1_registrations.parquet"),
-                        trainees=_read_parquet(pdir / "trainees.parquet"), kecamatan_names=names, published=pub)
-
-
-def _read_reference(cfg, name: str) -> pd.DataFrame | None:
-    try:
-        path = cfg.input_path(name)
-    except Exception:  # input not declared in this config
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False) if Path(path).is_file() else None
+    t = read_inputs(cfg, STAGE)
+    sak = {str(y): t[f"sakernas_{y}"] for y in (cfg.previous_period, cfg.period)}
+    names = area_names(as_text(t["wilayah"]))["kecamatan"]
+    return LabourInputs(sakernas=sak, ak1=t["ak1_registrations"], trainees=t["trainees"], kecamatan_names=names,
+                        published=t["published_indicators"])
 
 
 # ----------------------------------------------------------------------------- estimation
@@ -118,7 +88,7 @@ def count_estimates(sample: estimation.LabourSample, *, reliability=None) -> pd.
         for level, by in (("kota", None), ("kecamatan", "kode_kec")):
             res = survey.total(sample.design, concept, by=by)
             if by is None:
-                res["domain"] = estimation.KOTA_CODE
+                res["domain"] = KOTA_CODE
                 res["n_sample"] = int((sample.frame[concept] > 0).sum())
             else:
                 counts = sample.frame.loc[sample.frame[concept] > 0, by].value_counts()
@@ -194,11 +164,11 @@ def run_labour_stage(cfg, inputs: LabourInputs | None = None) -> StageOutputs:
         (:data:`TABLE_NAMES`).
     """
     inputs = load_inputs(cfg) if inputs is None else inputs
-    lab = dict(cfg.labour or {})
+    lab = settings(cfg, STAGE, DEFAULTS)
     reliability = dict(cfg.reliability or {})
     level = float(reliability.get("ci_level", 0.95))
     min_count = int((cfg.privacy or {}).get("suppression_min_count", 10))
-    lonely = str(lab.get("lonely_psu", "fail"))
+    lonely = str(lab["lonely_psu"])
     samples, per_year = {}, {}
     for year, persons in inputs.sakernas.items():
         s = estimation.prepare_sample(persons, year, lonely_psu=lonely)
@@ -217,14 +187,13 @@ def run_labour_stage(cfg, inputs: LabourInputs | None = None) -> StageOutputs:
     tables["labour_force_summary"] = labour_force_summary(estimates, min_count)
     persons = {y: inputs.sakernas[y] for y in samples}
     tables["unemployment_categories"] = unemployment_categories(samples, persons, min_count)
-    ref = pd.Timestamp(lab.get("aki_reference_date", f"{cur}-08-15"))
-    window = int(lab.get("aki_window_months", 12))
+    ref = pd.Timestamp(lab["aki_reference_date"] or f"{cur}-08-15")
+    window = int(lab["aki_window_months"])
     tables["aki_vs_tpt"], tables["aki_reasons"] = aki_tables(
         inputs.ak1, inputs.trainees, samples[cur], inputs.sakernas[cur], reference_date=ref, window_months=window,
-        min_count=min_count, assumed_share=float(lab.get("aki_unreported_share_assumed", 0.40)))
-    if inputs.published is not None:
-        tables["tpt_published"] = published.published_labour_table(published_until(inputs.published, cfg.period), estimates,
-                                                                   synthetic=bool(cfg.synthetic))
+        min_count=min_count, assumed_share=float(lab["aki_unreported_share_assumed"]))
+    tables["tpt_published"] = published.published_labour_table(published_until(inputs.published, cfg.period), estimates,
+                                                               synthetic=bool(cfg.synthetic))
     return StageOutputs(estimates=estimates, tables=tables)
 
 
@@ -250,16 +219,3 @@ def aki_tables(ak1: pd.DataFrame | None, trainees: pd.DataFrame | None, sample: 
                                     tracer_status=aki.tracer_status_shares(trainees))
     n_hh = int(persons["id_rt"].nunique()) if "id_rt" in persons.columns else None
     return table, aki.reasons_table(table, n_households=n_hh)
-
-
-def write_stage_outputs(outputs: StageOutputs, stage_dir: str | Path) -> list[Path]:
-    """Write ``estimates.csv`` and ``tables/<name>.csv`` atomically; return the written paths.
-
-    Tables are sorted by their key columns already; floats use the contract's fixed format so
-    two runs write identical bytes.
-    """
-    stage_dir = Path(stage_dir)
-    written = [write_estimates(outputs.estimates, stage_dir / "estimates.csv")]
-    for name in sorted(outputs.tables):
-        written.append(atomic_write_csv(outputs.tables[name], stage_dir / "tables" / f"{name}.csv"))
-    return written

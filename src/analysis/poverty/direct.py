@@ -30,16 +30,11 @@ import numpy as np
 import pandas as pd
 
 from analysis import survey
+from analysis.codes import EDUCATION_GROUP_NAMES as EDUCATION_NAMES
+from analysis.codes import KOTA_CODE, KOTA_NAME, SEX_NAMES, education_groups
 from analysis.estimates import to_estimate_rows
 
-KOTA_CODE = "64.74"
-KOTA_NAME = "Kota Bontang"
-SEX_NAMES = {"1": "Laki-laki", "2": "Perempuan"}
-EDUCATION_GROUP = {"tidak_sekolah": "sd_kebawah", "belum_tamat_sd": "sd_kebawah", "sd": "sd_kebawah",
-                   "smp": "smp", "sma": "sma", "smk": "smk", "diploma": "diploma",
-                   "universitas": "universitas"}
-EDUCATION_NAMES = {"sd_kebawah": "SD ke bawah", "smp": "SMP", "sma": "SMA", "smk": "SMK",
-                   "diploma": "Diploma I/II/III", "universitas": "Universitas"}
+EDUCATION_GROUP = education_groups()
 HH_SIZE_GROUPS = (("1-2", 1, 2), ("3-4", 3, 4), ("5-6", 5, 6), ("7+", 7, None))
 HH_SIZE_NAMES = {"1-2": "1-2 orang", "3-4": "3-4 orang", "5-6": "5-6 orang", "7+": "7 orang atau lebih"}
 UNITS = {"p0": "percent", "p1": "index_x100", "p2": "index_x100", "gini": "ratio", "poor_persons": "count"}

@@ -5,7 +5,6 @@ small DataFrame; nothing here computes an estimate.
 """
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pandas as pd
@@ -13,21 +12,6 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 BLUE, ORANGE, GREY, GREEN, PURPLE = "#0072B2", "#E69F00", "#999999", "#009E73", "#CC79A7"
-SYNTHETIC_BANNER = ("SYNTHETIC DEMO DATA: every figure below is computed from a synthetic Bontang; "
-                    "none is a real statistic.")
-
-
-def as_image(fig: Figure):
-    """PNG of a figure as an IPython ``Image`` (stable bytes: no software/date metadata).
-
-    Figures are built with ``matplotlib.figure.Figure`` (not pyplot), so nothing is displayed
-    twice whatever the notebook backend; this is the one way they are shown.
-    """
-    from IPython.display import Image
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return Image(data=buf.getvalue(), format="png")
 
 
 def _subplots(*args, figsize, **kw):

@@ -1,28 +1,27 @@
 """Stage 02 (poverty): inputs, the whole computation, and the writer.
 
-``run_poverty_stage(cfg)`` reads the cleaned Parquet files of stage 01 and three reference tables
-and returns a :class:`StageOutputs` (estimates in the output contract, plus tidy tables);
-``write_stage_outputs(outputs, stage_dir)`` writes ``estimates.csv`` and ``tables/*.csv``.
-Nothing here reads ``data/truth``.
+``run_poverty_stage(cfg)`` reads the cleaned Parquet files of stage 01 (its declared inputs in
+:data:`analysis.stage.STAGES`, reference tables included) and returns a
+:class:`analysis.stage.StageOutputs` (estimates in the output contract, plus tidy tables);
+``analysis.stage.write_stage(outputs, cfg, "poverty")`` writes them. Nothing here reads
+``data/raw`` or ``data/truth``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis import paths, survey
-from analysis.estimates import (ESTIMATE_COLUMNS, published_until, reliability_flag, to_estimate_rows,
-                                write_estimates)
-from analysis.io import atomic_write_csv
+from analysis import survey
+from analysis.codes import KOTA_CODE, KOTA_NAME, area_names
+from analysis.estimates import ESTIMATE_COLUMNS, published_until, reliability_flag, to_estimate_rows
 from analysis.poverty import change as change_mod
 from analysis.poverty import context, direct, smallarea, targeting
-from analysis.poverty.direct import KOTA_CODE, KOTA_NAME
+from analysis.stage import STAGES, StageOutputs, as_text, ci_quantile, read_inputs, settings
 
-TABLE_NAMES = ("changes", "fh_diagnostics", "targeting_errors", "pmt_validation", "published_poverty",
-               "concept_notes", "kelurahan_p0", "pmt_coefficients", "fh_summary")
+STAGE = "poverty"
+TABLE_NAMES = STAGES[STAGE].tables
 DEFAULTS = {
     "lonely_psu": "adjust",           # survey.SurveyDesign rule for strata with one PSU
     "p0_ci": "logit",                 # published P0 interval: logit (Korn-Graubard at 0) | korn_graubard | wald
@@ -32,15 +31,6 @@ DEFAULTS = {
     "pmt_folds": 5,
     "bottom_share": 0.40,
 }
-
-
-@dataclass
-class StageOutputs:
-    """What a stage returns: estimates (contract rows) and named tidy tables."""
-
-    estimates: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    info: dict = field(default_factory=dict)   # model summaries for the notebook (not written)
 
 
 @dataclass
@@ -56,19 +46,6 @@ class PovertyInputs:
 
 
 # ------------------------------------------------------------------------------------ inputs
-def _read_reference(cfg, name: str) -> pd.DataFrame:
-    """A reference table: the cleaned Parquet of stage 01 when present, else the raw CSV.
-
-    Every column comes back as text (codes keep their dots and zeros); missing values as "".
-    """
-    proc = paths.processed_dir(cfg.period) / f"{name}.parquet"
-    if proc.is_file():
-        df = pd.read_parquet(proc)
-        df = df.drop(columns=[c for c in ("qc_flags",) if c in df])
-        return pd.DataFrame({c: df[c].astype("string").fillna("").astype(str) for c in df.columns})
-    return pd.read_csv(cfg.input_path(name), dtype=str, keep_default_na=False, encoding="utf-8")
-
-
 def read_poverty_lines(df: pd.DataFrame) -> pd.DataFrame:
     """``year, poverty_line`` from ``reference/poverty_lines.csv`` (column ``garis_kemiskinan_rp``)."""
     val = next(c for c in ("garis_kemiskinan_rp", "poverty_line", "garis_kemiskinan", "value") if c in df)
@@ -84,48 +61,27 @@ def poverty_line(lines: pd.DataFrame, year) -> float:
 
 
 def load_inputs(cfg) -> PovertyInputs:
-    """Read the processed Parquet files of ``cfg.period`` and the reference tables."""
-    proc = paths.processed_dir(cfg.period)
-    need = [f"susenas_{cfg.previous_period}.parquet", f"susenas_{cfg.period}.parquet",
-            "dtsen_households.parquet", "dtsen_members.parquet"]
-    missing = [n for n in need if not (proc / n).is_file()]
-    if missing:
-        raise FileNotFoundError(f"stage 02 needs the cleaned data of stage 01 in {proc}; missing: "
-                                f"{', '.join(missing)} (run notebooks/01_clean.py first)")
-    sus = {y: pd.read_parquet(proc / f"susenas_{y}.parquet") for y in (cfg.previous_period, cfg.period)}
-    published = _read_reference(cfg, "published_indicators")
+    """Read the stage's declared inputs: cleaned Parquet of stage 01 (reference tables as text)."""
+    t = read_inputs(cfg, STAGE)
+    published = as_text(t["published_indicators"])
     published["value"] = pd.to_numeric(published["value"], errors="coerce")
     return PovertyInputs(
-        susenas=sus,
-        households=pd.read_parquet(proc / "dtsen_households.parquet"),
-        members=pd.read_parquet(proc / "dtsen_members.parquet"),
-        wilayah=_read_reference(cfg, "wilayah"),
-        poverty_lines=read_poverty_lines(_read_reference(cfg, "poverty_lines")),
+        susenas={y: t[f"susenas_{y}"] for y in (cfg.previous_period, cfg.period)},
+        households=t["dtsen_households"],
+        members=t["dtsen_members"],
+        wilayah=as_text(t["wilayah"]),
+        poverty_lines=read_poverty_lines(as_text(t["poverty_lines"])),
         published=published,
     )
 
 
-def area_names(wilayah: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """``{'kecamatan': {code: name}, 'kelurahan': {code: name}}`` from the wilayah table."""
-    out = {}
-    for level in ("kota", "kecamatan", "kelurahan"):
-        w = wilayah[wilayah["level"] == level]
-        out[level] = dict(zip(w["kemendagri_code"].astype(str), w["name"].astype(str)))
-    return out
-
-
 # ------------------------------------------------------------------------------------ parts
-def _poverty_config(cfg) -> dict:
-    conf = {**DEFAULTS, **(cfg.poverty or {})}
-    unknown = set(conf) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"{cfg.path}: unknown key(s) under 'poverty': {', '.join(sorted(unknown))}")
-    return conf
-
-
 def kelurahan_map(inp: PovertyInputs, d_curr: pd.DataFrame, city_direct_pct: float, line: float, *,
-                  period: str, conf: dict, reliability: dict, names: dict) -> tuple:
-    """Fay-Herriot kelurahan map -> (estimate rows, kelurahan_p0 table, diagnostics, summary)."""
+                  period: str, conf: dict, reliability: dict, names: dict, z: float = 1.959963984540054) -> tuple:
+    """Fay-Herriot kelurahan map -> (estimate rows, kelurahan_p0 table, diagnostics, summary).
+
+    ``z`` is the normal quantile of the run's confidence level (:func:`analysis.stage.ci_quantile`).
+    """
     des = direct.design(d_curr, conf["lonely_psu"])
     kel = survey.fgt(des, "pengeluaran_kapita", line, alpha=0, by="kode_kel", size="jumlah_art")
     kel = kel.rename(columns={"kode_kel": "domain_code"})
@@ -149,8 +105,8 @@ def kelurahan_map(inp: PovertyInputs, d_curr: pd.DataFrame, city_direct_pct: flo
             "domain_code": t["domain_code"], "domain_name": t["domain_name"],
             "estimate": 100 * t[est_col], "se": 100 * t[se_col], "n_sample": t["n_sample"],
         })
-        e["ci_low"] = (e["estimate"] - 1.959963984540054 * e["se"]).clip(lower=0)
-        e["ci_high"] = (e["estimate"] + 1.959963984540054 * e["se"]).clip(upper=100)
+        e["ci_low"] = (e["estimate"] - z * e["se"]).clip(lower=0)
+        e["ci_high"] = (e["estimate"] + z * e["se"]).clip(upper=100)
         with np.errstate(divide="ignore", invalid="ignore"):
             e["rse"] = np.where(e["estimate"] > 0, 100 * e["se"] / e["estimate"], np.nan)
         # model-based figures are judged on their RSE (from the MSE), not suppressed by sample size
@@ -363,7 +319,7 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
         ``*_change`` rows, kelurahan Fay-Herriot P0, survey-based targeting errors) and ``tables``
         (:data:`TABLE_NAMES`).
     """
-    conf = _poverty_config(cfg)
+    conf = settings(cfg, STAGE, DEFAULTS)
     inp = inputs if inputs is not None else load_inputs(cfg)
     rel = dict(cfg.reliability)
     min_count = int(cfg.privacy.get("suppression_min_count", 10))
@@ -381,7 +337,8 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
     city = long[curr]
     city_p0 = float(city.loc[(city["indicator"] == "p0") & (city["domain_level"] == "kota"), "estimate"].iloc[0])
     fh_rows, kel_tab, fh_diag, fh_summary, km = kelurahan_map(inp, prepared[curr], city_p0, lines[curr], period=curr,
-                                                              conf=conf, reliability=rel, names=names)
+                                                              conf=conf, reliability=rel, names=names,
+                                                              z=ci_quantile(cfg))
     est.append(fh_rows)
 
     pmt_tab, model = pmt_validation(prepared[prev], prepared[curr], lines[curr],
@@ -418,12 +375,3 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
     info = {"fh": km, "pmt": model, "lines": lines, "dropped_rows": {y: prepared[y].attrs.get("dropped_rows", 0)
                                                                        for y in prepared}}
     return StageOutputs(estimates=estimates, tables=tables, info=info)
-
-
-def write_stage_outputs(outputs: StageOutputs, stage_dir: Path) -> list[Path]:
-    """Write ``estimates.csv`` (validated, sorted) and ``tables/<name>.csv``; return the paths."""
-    stage_dir = Path(stage_dir)
-    written = [write_estimates(outputs.estimates, stage_dir / "estimates.csv")]
-    for name in sorted(outputs.tables):
-        written.append(atomic_write_csv(outputs.tables[name], stage_dir / "tables" / f"{name}.csv"))
-    return written

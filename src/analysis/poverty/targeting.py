@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.codes import KOTA_CODE
+
 HOUSING_CATEGORICAL = ["jenis_lantai", "jenis_dinding", "sumber_air_minum", "fasilitas_bab",
                        "sumber_penerangan", "bahan_bakar_masak", "status_rumah"]
 ASSETS = ["punya_motor", "punya_mobil", "punya_kulkas", "punya_ac", "punya_laptop"]
@@ -349,7 +351,7 @@ def registry_targeting_table(reg: pd.DataFrame, *, min_count: int, domain_names:
         exclusion_error, inclusion_error, share_unverified, flag`` (rates in percent).
     """
     rows = []
-    domains = [("kota", "64.74", reg)] + [("kecamatan", k, g) for k, g in reg.groupby("kode_kec", sort=True)]
+    domains = [("kota", KOTA_CODE, reg)] + [("kecamatan", k, g) for k, g in reg.groupby("kode_kec", sort=True)]
     for prog, col in PROGRAMMES.items():
         for cut in CUTS:
             for level, code, g in domains:

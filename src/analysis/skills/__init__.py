@@ -1,11 +1,10 @@
-"""Skill-gap stage (04): occupation coder, gap signals and shortage index, programme effects,
-recommendations.
+"""Stage 04 (skills): occupation coding, skill-gap signals and programme recommendations.
 
-Entry points: :func:`run_skills_stage` (``cfg -> StageOutputs(estimates, tables, work, info)``)
-and :func:`write_stage_outputs`. Modules: ``data`` (inputs), ``coding`` (KBJI coder),
-``gaps`` (signals, shortage index, mismatch), ``effects`` (programme effects), ``recommend``
-(scorecard and rule), ``plots`` (notebook views), ``stage`` (orchestration and privacy).
+Entry point: :func:`run_skills_stage` (``cfg -> analysis.stage.StageOutputs``); outputs are
+written by ``analysis.stage.write_stage(outputs, cfg, "skills")``. Modules: ``data`` (inputs),
+``coding`` (KBJI coder), ``gaps`` (signals, shortage index, mismatch), ``effects`` (programme
+effects), ``recommend`` (scorecard and recommendations), ``plots`` (views for the notebook).
 """
-from analysis.skills.stage import StageOutputs, run_skills_stage, write_stage_outputs
+from analysis.skills.stage import run_skills_stage
 
-__all__ = ["StageOutputs", "run_skills_stage", "write_stage_outputs"]
+__all__ = ["run_skills_stage"]

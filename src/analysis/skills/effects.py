@@ -37,6 +37,7 @@ import pandas as pd
 import statsmodels.api as sm
 from sklearn.linear_model import LogisticRegression
 
+from analysis.codes import education_rank
 from analysis.skills.data import num
 
 EMPLOYED = ("wage_employed", "self_employed")
@@ -86,7 +87,7 @@ def effect_sample(applicants: pd.DataFrame, trainees: pd.DataFrame, cohorts: pd.
     out["age"] = age
     out["age2"] = (age - 30.0) ** 2 / 100.0
     out["female"] = (a["jenis_kelamin"].astype(str) == "2").astype(float).to_numpy()
-    out["edu_low"] = np.isin(edu, ["tidak_sekolah", "belum_tamat_sd", "sd", "smp"]).astype(float)
+    out["edu_low"] = np.isin(edu, [c for c, r in education_rank().items() if r <= 2]).astype(float)  # SMP or less
     out["edu_diploma"] = (edu == "diploma").astype(float)
     out["edu_university"] = (edu == "universitas").astype(float)
     out["employed_before"] = np.nan_to_num(num(a["employed_before"]))

@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.codes import education_rank
 from analysis.skills.coding import normalise_title
 from analysis.skills.data import num
 
-EDU_RANK = {"tidak_sekolah": 0, "belum_tamat_sd": 0, "sd": 1, "smp": 2, "sma": 3, "smk": 3, "diploma": 4,
-            "universitas": 5}
+EDU_RANK = education_rank()  # level completed, from the contracts' education codes
 SIGNALS = ("tightness", "unfilled", "days_to_fill", "nonlocal", "flow_gap", "wage_growth", "demand_growth")
 PRIOR_N = 5.0  # pseudo-positions / pseudo-hires of the shrinkage of fill rate and non-local share
 MIN_SIGNAL_N = 5.0  # a vacancy-based signal needs this many (effective) closed positions / hires

@@ -1,31 +1,18 @@
 """Views and charts of the skills stage for ``notebooks/04_skills.py`` (aggregates only).
 
 Every function reads the stage tables (never microdata) and returns a DataFrame for display or
-a matplotlib Figure; :func:`as_image` renders a Figure to PNG bytes without timestamps.
+a matplotlib Figure (shown through :func:`analysis.stage.as_image`).
 """
 from __future__ import annotations
 
-import io
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-SYNTHETIC_BANNER = ("DATA SINTETIS / SYNTHETIC DATA: every number below comes from the synthetic demo "
-                    "Bontang; none is a real figure.")
 LABEL_COLOURS = {"shortage": "#d95f02", "surplus": "#1b9e77", "balanced": "#7570b3", "uncertain": "#999999",
                  "insufficient_data": "#dddddd"}
 REC_COLOURS = {"expand": "#d95f02", "redesign": "#e6ab02", "reduce": "#1b9e77", "maintain": "#7570b3"}
-
-
-def as_image(fig, dpi: int = 110):
-    """PNG ``IPython.display.Image`` of a Figure (no timestamp metadata); closes the Figure."""
-    from IPython.display import Image
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
-    return Image(data=buf.getvalue(), format="png")
 
 
 def classifier_view(metrics: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,6 @@
-"""Stage 04 (skills): ``run_skills_stage(cfg) -> StageOutputs`` and ``write_stage_outputs``.
+"""Stage 04 (skills): ``run_skills_stage(cfg) -> analysis.stage.StageOutputs``.
+
+``analysis.stage.write_stage(outputs, cfg, "skills")`` writes it.
 
 Writes ``data/processed/<period>/skills/estimates.csv`` (estimates contract) and ``skills/tables/``:
 
@@ -29,17 +31,16 @@ review queue (vacancy titles below the auto-coding threshold, aggregated) is a w
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from analysis import paths
-from analysis.estimates import ESTIMATE_COLUMNS, to_estimate_rows, write_estimates
-from analysis.io import atomic_write_csv
+from analysis.codes import KOTA_CODE, KOTA_NAME
+from analysis.estimates import ESTIMATE_COLUMNS, to_estimate_rows
 from analysis.skills import coding, effects, gaps, recommend
-from analysis.skills.data import SkillsData, load_skills_inputs
+from analysis.skills.data import STAGE, SkillsData, load_skills_inputs
+from analysis.stage import StageOutputs, settings
 
 DEFAULT_SKILLS = {
     "coding_C": 5.0, "coding_threshold": 0.5, "coding_margin": 0.1, "coding_cv_folds": 5,
@@ -49,18 +50,13 @@ DEFAULT_SKILLS = {
 }
 
 
-@dataclass
-class StageOutputs:
-    """What the stage produces: the estimates rows, the tables, and work files (not published)."""
-
-    estimates: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
-    work: dict[str, pd.DataFrame] = field(default_factory=dict)
-    info: dict = field(default_factory=dict)
+Z95 = float(stats.norm.ppf(0.975))
+"""Normal quantile of the 95 % percentile-bootstrap intervals of :mod:`analysis.skills.gaps`."""
 
 
 def skills_settings(cfg) -> dict:
-    return {**DEFAULT_SKILLS, **(cfg.skills or {})}
+    """The ``skills:`` section over :data:`DEFAULT_SKILLS` (an unknown key is an error)."""
+    return settings(cfg, STAGE, DEFAULT_SKILLS)
 
 
 def code_records(model: coding.OccupationCoder, data: SkillsData, vac: pd.DataFrame
@@ -81,14 +77,21 @@ def code_records(model: coding.OccupationCoder, data: SkillsData, vac: pd.DataFr
     return vP, sP, info
 
 
-def run_skills_stage(cfg, data: SkillsData | None = None, *, source: str = "auto",
-                     overrides: dict | None = None) -> StageOutputs:
-    """Run stage 04 on one config (``overrides`` replace ``skills:`` settings, e.g. a small B in tests)."""
+def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | None = None) -> StageOutputs:
+    """Run stage 04 on one config (``overrides`` replace ``skills:`` settings, e.g. a small B in tests).
+
+    Returns
+    -------
+    analysis.stage.StageOutputs
+        ``estimates``; ``tables`` and the written work file ``coding_review_queue`` with floats
+        rounded to 6 decimals (last-bit noise of the bootstrap never changes a byte); the other
+        work frames and the run summary in ``info``.
+    """
     t0 = time.perf_counter()
     st = {**skills_settings(cfg), **(overrides or {})}
     seed = int(cfg.seed)
     year = int(cfg.period)
-    data = data or load_skills_inputs(cfg, source=source)
+    data = data or load_skills_inputs(cfg)
     min_count = int(cfg.privacy.get("suppression_min_count", 10))
     timings: dict[str, float] = {}
 
@@ -171,9 +174,10 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, source: str = "auto
     lap("scorecard_tables", t)
     info = {"runtime_seconds": round(time.perf_counter() - t0, 1), "timings": timings, "data_source": data.source,
             **{f"gaps_{k}": v for k, v in gr.summary.items()}}
-    work = {"coding_review_queue": queue, "si_replicates": gr.replicates, "att_replicates": er.replicates,
-            "coder_heldout": ev["predictions"]}
-    return StageOutputs(estimates=est, tables=tables, work=work, info=info)
+    info["work"] = {"si_replicates": gr.replicates, "att_replicates": er.replicates,
+                    "coder_heldout": ev["predictions"]}
+    return StageOutputs(estimates=est, tables={k: _round(v) for k, v in tables.items()},
+                        work={"coding_review_queue": _round(queue)}, info=info)
 
 
 def _occupation_titles(kbji: pd.DataFrame, occ: pd.DataFrame) -> pd.DataFrame:
@@ -235,9 +239,10 @@ def _estimates(cfg, gr: gaps.GapResult, er: effects.EffectResult, min_count: int
             short = "jls" if r.index.startswith("jackman") else "sahin"
             kota.append((f"mismatch_{short}_{r.digits}d", "index", r.value, np.nan, r.ci95_low, r.ci95_high))
     k = pd.DataFrame(kota, columns=["indicator", "unit", "estimate", "se", "ci_low", "ci_high"])
-    k["se"] = np.where(np.isnan(k["se"]), (k["ci_high"] - k["ci_low"]) / (2 * 1.96), k["se"])
+    # bootstrap percentile CI without a replicate SE: the normal-equivalent SE of its width
+    k["se"] = np.where(np.isnan(k["se"]), (k["ci_high"] - k["ci_low"]) / (2 * Z95), k["se"])
     for r in k.itertuples():
-        row = pd.DataFrame({"domain_code": ["64.74"], "domain_name": ["Kota Bontang"], "estimate": [r.estimate],
+        row = pd.DataFrame({"domain_code": [KOTA_CODE], "domain_name": [KOTA_NAME], "estimate": [r.estimate],
                             "se": [r.se], "ci_low": [r.ci_low], "ci_high": [r.ci_high],
                             "n_sample": [int(round(gr.summary["U_total"]))], "flag": ["ok"]})
         out.append(to_estimate_rows(row, indicator=r.indicator, domain_level="kota", unit=r.unit,
@@ -300,20 +305,6 @@ def suppress(name: str, df: pd.DataFrame, min_count: int) -> pd.DataFrame:
             blanked[small] = blanked[small] + np.where(blanked[small] == "", "", ";") + col
     df["suppressed_cells"] = blanked
     return df
-
-
-def write_stage_outputs(outputs: StageOutputs, stage_dir: Path | None = None, period: str | None = None) -> list[Path]:
-    """Write ``estimates.csv``, ``tables/*.csv`` and the work files under the stage folder."""
-    if stage_dir is None:
-        stage_dir = paths.stage_dir(period or str(outputs.estimates["period"].iloc[0]), "skills")
-    stage_dir = Path(stage_dir)
-    written = [write_estimates(outputs.estimates, stage_dir / "estimates.csv")]
-    for name, df in sorted(outputs.tables.items()):
-        written.append(atomic_write_csv(_round(df), stage_dir / "tables" / f"{name}.csv"))
-    if "coding_review_queue" in outputs.work:
-        written.append(atomic_write_csv(_round(outputs.work["coding_review_queue"]),
-                                        stage_dir / "coding_review_queue.csv"))
-    return written
 
 
 def _round(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:

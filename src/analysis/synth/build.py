@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.codes import KOTA_CODE, KOTA_NAME
 from analysis.config import load_config
 from analysis.io import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
 from analysis.synth import dirt as dirt_mod
@@ -251,11 +252,11 @@ def population_totals(pop: Population) -> pd.DataFrame:
     p, h = pop.persons, pop.households
     rows = []
     kel = pop.kelurahan
-    for level, pcol, names in (("kota", None, {"64.74": "Kota Bontang"}),
+    for level, pcol, names in (("kota", None, {KOTA_CODE: KOTA_NAME}),
                                ("kecamatan", "kode_kecamatan", dict(zip(kel["kode_kecamatan"], kel["kecamatan_nama"]))),
                                ("kelurahan", "kode_kelurahan", dict(zip(kel["kode_kelurahan"], kel["kelurahan_nama"])))):
-        pc = np.full(len(p), "64.74", dtype=object) if pcol is None else p[pcol].astype(str).to_numpy()
-        hc = np.full(len(h), "64.74", dtype=object) if pcol is None else h[pcol].astype(str).to_numpy()
+        pc = np.full(len(p), KOTA_CODE, dtype=object) if pcol is None else p[pcol].astype(str).to_numpy()
+        hc = np.full(len(h), KOTA_CODE, dtype=object) if pcol is None else h[pcol].astype(str).to_numpy()
         for code in sorted(set(pc)):
             m = pc == code
             rows.append({"domain_level": level, "domain_code": code, "domain_name": names[code],

@@ -27,6 +27,7 @@ import yaml
 from scipy.special import expit, logit, ndtr
 
 from analysis import paths
+from analysis.codes import education_codes, education_groups
 from analysis.synth import reference as ref
 
 DEFAULT_CONFIG = paths.CONFIG_DIR / "synth-demo.yaml"
@@ -39,11 +40,9 @@ POPULATION_PARTS = ("geography", "households", "demography", "education", "labou
 """Parts of the population build, each with its own generator. Append only."""
 
 YEARS = (2023, 2024)
-EDUCATION = ("tidak_sekolah", "belum_tamat_sd", "sd", "smp", "sma", "smk", "diploma", "universitas")
+EDUCATION = education_codes()
 EDU_YEARS = np.array([0, 3, 6, 9, 12, 12, 14, 16], dtype=np.int8)
-EDUCATION_GROUP = {"tidak_sekolah": "sd_kebawah", "belum_tamat_sd": "sd_kebawah", "sd": "sd_kebawah",
-                   "smp": "smp", "sma": "sma", "smk": "smk", "diploma": "diploma",
-                   "universitas": "universitas"}
+EDUCATION_GROUP = education_groups()
 RELATION = {1: "kepala", 2: "istri_suami", 3: "anak", 4: "menantu", 5: "cucu",
             6: "orang_tua_mertua", 7: "famili_lain", 8: "lainnya"}
 KBLI = tuple("ABCDEFGHIJKLMNOPQRSTU")

@@ -1,4 +1,4 @@
-"""analysis.io.read_table: one reader for csv (utf-8 / BOM / cp1252), xlsx with title rows, dta, sav."""
+"""analysis.cleaning.reader.read_table: one reader for csv (utf-8 / BOM / cp1252), xlsx with title rows, dta, sav."""
 from __future__ import annotations
 
 import os
@@ -6,8 +6,8 @@ import os
 import pandas as pd
 import pytest
 
-from analysis.cleaning.testing import vacancies, write_xlsx_with_titles
-from analysis.io import (EmptyFileError, EncodingError, FileInfo, HeaderNotFoundError, RaggedRowError,
+from _cleaning_fixtures import vacancies, write_xlsx_with_titles
+from analysis.cleaning.reader import (EmptyFileError, EncodingError, FileInfo, HeaderNotFoundError, RaggedRowError,
                          ReadError, TruncatedFileError, UnsupportedFormatError, read_table, sha256_file)
 
 TYPES = {"kode": "string", "umur": "integer", "nama": "string", "nilai": "float", "tgl": "date"}
