@@ -231,21 +231,34 @@ class StageOutputs:
         Unpublished work files (written beside ``estimates.csv``).
     info : dict
         Model objects and summaries for the notebook (never written).
+    round_digits : int, optional
+        Round float columns of tables and work files to this many decimals when writing (a
+        bootstrap's last-bit noise then never changes a byte); the frames in memory stay exact.
     """
 
     estimates: pd.DataFrame
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     work: dict[str, pd.DataFrame] = field(default_factory=dict)
     info: dict = field(default_factory=dict)
+    round_digits: int | None = None
 
     def files(self) -> dict[str, Callable[[Path], Path]]:
         """Relative path -> writer of every file of the stage."""
         out: dict[str, Callable[[Path], Path]] = {"estimates.csv": lambda p: write_estimates(self.estimates, p)}
-        for name, df in self.tables.items():
-            out[f"tables/{name}.csv"] = lambda p, df=df: atomic_write_csv(df, p)
-        for name, df in self.work.items():
-            out[f"{name}.csv"] = lambda p, df=df: atomic_write_csv(df, p)
+        for prefix, frames in (("tables/", self.tables), ("", self.work)):
+            for name, df in frames.items():
+                out[f"{prefix}{name}.csv"] = lambda p, df=df: atomic_write_csv(_rounded(df, self.round_digits), p)
         return out
+
+
+def _rounded(df: pd.DataFrame, digits: int | None) -> pd.DataFrame:
+    if digits is None:
+        return df
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(digits)
+    return out
 
 
 def writer_for(obj) -> Callable[[Path], Path]:

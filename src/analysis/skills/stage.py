@@ -83,9 +83,9 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | N
     Returns
     -------
     analysis.stage.StageOutputs
-        ``estimates``; ``tables`` and the written work file ``coding_review_queue`` with floats
-        rounded to 6 decimals (last-bit noise of the bootstrap never changes a byte); the other
-        work frames and the run summary in ``info``.
+        ``estimates``; ``tables`` and the written work file ``coding_review_queue`` (floats
+        rounded to 6 decimals when written: last-bit noise of the bootstrap never changes a
+        byte); the other work frames and the run summary in ``info``.
     """
     t0 = time.perf_counter()
     st = {**skills_settings(cfg), **(overrides or {})}
@@ -176,8 +176,8 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | N
             **{f"gaps_{k}": v for k, v in gr.summary.items()}}
     info["work"] = {"si_replicates": gr.replicates, "att_replicates": er.replicates,
                     "coder_heldout": ev["predictions"]}
-    return StageOutputs(estimates=est, tables={k: _round(v) for k, v in tables.items()},
-                        work={"coding_review_queue": _round(queue)}, info=info)
+    return StageOutputs(estimates=est, tables=tables, work={"coding_review_queue": queue}, info=info,
+                        round_digits=6)
 
 
 def _occupation_titles(kbji: pd.DataFrame, occ: pd.DataFrame) -> pd.DataFrame:
@@ -305,12 +305,3 @@ def suppress(name: str, df: pd.DataFrame, min_count: int) -> pd.DataFrame:
             blanked[small] = blanked[small] + np.where(blanked[small] == "", "", ";") + col
     df["suppressed_cells"] = blanked
     return df
-
-
-def _round(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
-    """Round floats so that last-bit noise never changes a byte."""
-    out = df.copy()
-    for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]):
-            out[c] = out[c].round(digits)
-    return out
