@@ -165,6 +165,7 @@ simulate: $(VENV)/.installed ## Monte-Carlo bias and CI coverage of the poverty 
 
 benchmark: $(VENV)/.installed ## speed and memory benchmarks (minutes; R optional)
 	$(PY) benchmarks/bench_fgt.py
+	$(PY) benchmarks/bench_fgt_fused.py
 	$(PY) benchmarks/bench_cleaning.py
 
 clean: ## remove build products (keeps the committed release and the environment)

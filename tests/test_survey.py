@@ -399,6 +399,7 @@ def _estimates(d: SurveyDesign) -> np.ndarray:
 def test_small_blocks_give_the_same_results(des, monkeypatch):
     want = _estimates(des)
     monkeypatch.setattr(sv, "_BLOCK", 97)  # many blocks, of a length unrelated to anything
+    monkeypatch.setattr(sv, "_RUN_BLOCK", 97)
     np.testing.assert_allclose(_estimates(des), want, rtol=1e-12)
 
 
@@ -423,3 +424,44 @@ def test_one_psu_per_row_and_no_strata(data):
     z = w * (y - ybar) / w.sum()
     n = len(y)
     np.testing.assert_allclose(r["se"], np.sqrt(n / (n - 1) * ((z - z.mean()) ** 2).sum()), rtol=1e-12)
+
+
+def _all_estimators(d: SurveyDesign, by) -> list[pd.DataFrame]:
+    return [sv.total(d, "y", by), sv.mean(d, "y", by), sv.ratio(d, "food", "y", by),
+            sv.proportion(d, "rare", by, method="korn_graubard", df="domain"),
+            sv.fgt(d, "y", LINE, by=by), sv.fgt(d, "y", LINE, by=by, size="m", alpha=(0, 1.5)),
+            sv.mean(d, "y_na", by, na_rm=True), sv.fgt(d, "y_na", LINE, by=by, na_rm=True)]
+
+
+@pytest.mark.parametrize("by", [None, "kec", ["kec", "sex_head"], "small"])
+@pytest.mark.parametrize("kind", ["plain", "fpc", "lonely_adjust", "lonely_average", "int_labels"])
+def test_psu_run_path_equals_row_path(data, by, kind):
+    """Rows grouped by PSU (the run path: reduceat over runs, domains coded per run) and the
+    same rows shuffled (the row path: codes and bincount per row) give the same results."""
+    d = data.assign(y_na=data["y"].where(np.arange(len(data)) % 37 != 5))
+    strata, kw = "strata", {}
+    if kind == "fpc":
+        kw = {"fpc": "fpc_n"}
+    elif kind.startswith("lonely"):
+        strata, kw = "strata_lonely", {"lonely_psu": kind.split("_")[1]}
+    elif kind == "int_labels":
+        d = d.assign(strata=d["strata"].str[1:].astype(int), kec=d["kec"].str[1:].astype(np.int64))
+    shuffled = d.sample(frac=1.0, random_state=7)
+    runs = SurveyDesign(d, "w", strata, "psu", **kw)
+    rows = SurveyDesign(shuffled, "w", strata, "psu", **kw)
+    assert runs.run_start is not None and rows.run_start is None
+    np.testing.assert_array_equal(runs.psu_stratum, rows.psu_stratum)
+    assert runs.df == rows.df
+    for a, b in zip(_all_estimators(runs, by), _all_estimators(rows, by)):
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-15)
+
+
+def test_psu_runs_with_missing_or_split_labels_take_the_row_path(data):
+    # a PSU split in two runs, and a missing domain value: same answers (or the same error)
+    split = pd.concat([data.iloc[:3], data.iloc[10:], data.iloc[3:10]], ignore_index=True)
+    assert SurveyDesign(split, "w", "strata", "psu").run_start is None
+    des = SurveyDesign(data, "w", "strata", "psu")
+    bad = data.assign(kec=data["kec"].where(np.arange(len(data)) != 4))
+    with pytest.raises(ValueError, match=r"'kec' has missing values, e\.g\. rows \[4\]"):
+        sv.mean(SurveyDesign(bad, "w", "strata", "psu"), "y", "kec")
+    assert des.run_start is not None

@@ -30,9 +30,18 @@ Multi-stage samples are treated as ultimate-cluster designs: only the first stag
 PSUs, first-stage fpc) enters the variance, as R does for ``ids = ~psu``.
 
 Implementation: an estimator needs only sums over the rows of each (domain, PSU) cell of a
-few weighted quantities (``np.bincount``); the influence-value totals and the variance are
-then formed on the cells (one per PSU when domains are geographic). Rows are processed in
-blocks, so temporaries stay small; there is no Python loop over rows, domains or strata.
+few weighted quantities; the influence-value totals and the variance are then formed on the
+cells (one per PSU when domains are geographic), for all domains and all indicators at once.
+There is no Python loop over rows, domains or strata, and no per-domain copy of the data.
+
+* When the rows of every PSU are contiguous (survey files are sorted by PSU), the design is
+  factorised from one value per run of rows, domains that are constant within PSUs
+  (geography) are coded per run, and cell sums are ``np.add.reduceat`` over the runs: one
+  sequential pass. Otherwise codes are made per row and summed with ``np.bincount``.
+* Per-PSU row counts and weight totals are computed once per design and shared by every
+  estimator on it. FGT reads the welfare column once and only the poor rows further (every
+  other row has g = 0).
+* Rows are processed in blocks, so temporaries stay small next to the data.
 """
 
 from __future__ import annotations
@@ -126,6 +135,11 @@ class SurveyDesign:
         Stratum labels in code order.
     df : int
         Design degrees of freedom, #PSU - #strata (R ``degf``).
+    run_start, run_psu : numpy.ndarray or None
+        When the rows of every PSU are contiguous (files sorted by PSU, the usual layout):
+        the first row of each PSU's run and the PSU code of each run. Estimators then sum
+        each PSU's rows with ``np.add.reduceat`` over the runs instead of ``np.bincount``
+        over codes. None otherwise.
 
     Examples
     --------
@@ -152,6 +166,9 @@ class SurveyDesign:
     fpc_factor: np.ndarray = field(init=False)
     strata_labels: pd.Index = field(init=False)
     df: int = field(init=False)
+    run_start: np.ndarray | None = field(init=False)
+    run_psu: np.ndarray | None = field(init=False)
+    _psu_sums: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         data = self.data
@@ -167,12 +184,19 @@ class SurveyDesign:
             raise ValueError("data has no rows")
 
         w = data[self.weight].to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = ~(np.isfinite(w) & (w > 0))
-        if bad.any():
-            raise ValueError(
-                f"weights in column {self.weight!r} must be positive and finite; "
-                f"{int(bad.sum())} row(s) are not, e.g. rows {_row_labels(data, bad)}"
-            )
+        # min > 0 rules out NaN and non-positive weights, a finite sum rules out +inf: two
+        # reductions instead of three temporaries; the rows are looked for only on failure.
+        if not (w.min() > 0 and np.isfinite(w.sum())):
+            bad = ~(np.isfinite(w) & (w > 0))
+            if bad.any():
+                raise ValueError(
+                    f"weights in column {self.weight!r} must be positive and finite; "
+                    f"{int(bad.sum())} row(s) are not, e.g. rows {_row_labels(data, bad)}"
+                )
+
+        runs = None if self.psu is None else _psu_runs(data, self.psu, self.strata)
+        if runs is not None and self._init_from_runs(w, *runs):
+            return
 
         # Stratum codes in sorted label order.
         if self.strata is None:
@@ -180,7 +204,6 @@ class SurveyDesign:
             s_labels = pd.Index(["(all)"])
         else:
             s_code, s_labels = _factorize_sorted(data[self.strata], data, self.strata)
-        n_strata = len(s_labels)
 
         fpc_value = self._fpc_values(s_code, s_labels)
 
@@ -215,8 +238,40 @@ class SurveyDesign:
                 del key
                 psu_stratum = (np.asarray(key_uniques) // n_lab).astype(np.intp)
         del s_code
-        n_psu = np.bincount(psu_stratum, minlength=n_strata)
+        self._finish(w, psu_code, psu_stratum, None, s_labels, fpc_value, None, None)
 
+    def _init_from_runs(self, w: np.ndarray, start: np.ndarray, s_run, p_run_code: np.ndarray,
+                        p_labels: pd.Index) -> bool:
+        """Factorise strata and PSUs from one value per run when every PSU's rows are
+        contiguous (survey files are sorted by PSU): the labels are sorted and ranked on the
+        runs, not the rows, and give exactly the codes of the row-wise path. False (nothing
+        set) when a PSU occurs in two runs."""
+        n = len(w)
+        if s_run is None:
+            s_run_code = np.zeros(len(start), dtype=np.intp)
+            s_labels = pd.Index(["(all)"])
+        else:
+            s_run_code, s_labels = _factorize_sorted(s_run)
+        # A PSU is a (stratum, label) pair (nest = TRUE); its code is the rank of the pair,
+        # stratum-major, as in the row-wise path.
+        n_lab = len(p_labels)
+        key = s_run_code.astype(np.int64) * n_lab + p_run_code
+        run_psu, keys = _factorize_sorted(key)
+        if len(keys) != len(start):  # a PSU in two runs: its rows are not contiguous
+            return False
+        fpc_value = None
+        if self.fpc is not None:  # rare: checked row by row as in the general path
+            fpc_value = self._fpc_values(np.repeat(s_run_code, np.diff(np.append(start, n))), s_labels)
+        psu_stratum = (np.asarray(keys) // n_lab).astype(np.intp)
+        psu_code = np.repeat(run_psu, np.diff(np.append(start, n)))
+        self._finish(w, psu_code, psu_stratum, None, s_labels, fpc_value, start, run_psu.astype(np.intp))
+        return True
+
+    def _finish(self, w, psu_code, psu_stratum, n_psu, s_labels, fpc_value, run_start, run_psu) -> None:
+        """Stratum sizes, fpc and lonely-PSU checks; store the (read-only) arrays."""
+        n_strata = len(s_labels)
+        if n_psu is None:
+            n_psu = np.bincount(psu_stratum, minlength=n_strata)
         fpc_factor = self._fpc_factor(fpc_value, n_psu, s_labels)
         lonely = n_psu == 1
         if self.lonely_psu == "fail" and lonely.any():
@@ -225,9 +280,8 @@ class SurveyDesign:
                 f"stratum {names} (column {self.strata!r}) has only one PSU; choose "
                 "lonely_psu='remove', 'certainty', 'adjust' or 'average', or collapse strata"
             )
-
-        for arr in (w, psu_code, psu_stratum, n_psu, fpc_factor):
-            if arr.flags.owndata:
+        for arr in (w, psu_code, psu_stratum, n_psu, fpc_factor, run_start, run_psu):
+            if arr is not None and arr.flags.owndata:
                 arr.flags.writeable = False
         setattr_ = object.__setattr__
         setattr_(self, "weights", w)
@@ -237,6 +291,20 @@ class SurveyDesign:
         setattr_(self, "fpc_factor", fpc_factor)
         setattr_(self, "strata_labels", s_labels)
         setattr_(self, "df", int(len(psu_stratum) - n_strata))
+        setattr_(self, "run_start", run_start)
+        setattr_(self, "run_psu", run_psu)
+        setattr_(self, "_psu_sums", {})
+
+    def psu_sums(self, what: str) -> np.ndarray:
+        """Per-PSU row count (``"n"``) or weight total (``"w"``), computed once per design:
+        every estimator on the design needs them, so they are not re-summed per call."""
+        if what not in self._psu_sums:
+            dom = _Domains(None, None, pd.DataFrame({"domain": ["all"]}), None,
+                           np.zeros(self.n_psu_total, dtype=np.intp), np.arange(self.n_psu_total, dtype=np.intp))
+            (a,) = _cell_sums(self, dom, [None if what == "n" else self.weights])
+            a.flags.writeable = False
+            self._psu_sums[what] = a
+        return self._psu_sums[what]
 
     def _fpc_values(self, s_code: np.ndarray, s_labels: pd.Index) -> np.ndarray | None:
         """The fpc value of each stratum (checked constant within strata), or None."""
@@ -297,6 +365,62 @@ class SurveyDesign:
             f"df={self.df}, weight={self.weight!r}, fpc={self.fpc!r}, "
             f"lonely_psu={self.lonely_psu!r})"
         )
+
+
+def _same_as_previous(col: pd.Series) -> np.ndarray | None:
+    """Boolean ``col[i] == col[i - 1]`` for i = 1 .. n - 1 (one vectorised comparison), for
+    numeric and Arrow-backed string columns without missing values; None otherwise (then
+    the row-wise path is taken, which also reports missing values with their rows)."""
+    dt = col.dtype
+    if isinstance(dt, np.dtype):
+        if dt.kind not in "iufb":
+            return None
+        arr = col.to_numpy()
+        if dt.kind == "f" and np.isnan(arr.sum()):
+            return None
+        return np.equal(arr[1:], arr[:-1])
+    if getattr(dt, "storage", None) == "pyarrow" or isinstance(dt, pd.ArrowDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.chunked_array(col.array._pa_array if hasattr(col.array, "_pa_array") else pa.array(col.array))
+        if arr.null_count:
+            return None
+        n = len(arr)
+        return pc.equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    return None
+
+
+def _constant_on_runs(col: pd.Series, start: np.ndarray) -> bool:
+    """True if ``col`` (complete) changes value only where a run of ``start`` begins."""
+    same = _same_as_previous(col)
+    if same is None:
+        return False
+    same[start[1:] - 1] = True  # a change is allowed where a run starts
+    return bool(same.all())
+
+
+def _psu_runs(data: pd.DataFrame, psu: str, strata: str | None):
+    """(run starts, stratum per run, PSU code and labels per run) when the rows of every
+    PSU label are contiguous and each run lies in one stratum; None otherwise (then the
+    row-wise path factorises, and reports missing values with their rows)."""
+    col = data[psu]
+    if len(col) < 2:
+        return None
+    same = _same_as_previous(col)
+    if same is None:
+        return None
+    start = np.flatnonzero(np.concatenate(([False], ~same)))
+    start = np.concatenate(([0], start))
+    if len(start) > len(col) // 2:  # mostly single-row PSUs: runs would not pay
+        return None
+    p_run_code, p_labels = _factorize_sorted(col.iloc[start])
+    s_run = None
+    if strata is not None:
+        if not _constant_on_runs(data[strata], start):
+            return None
+        s_run = data[strata].iloc[start]
+    return start, s_run, p_run_code, p_labels
 
 
 def _factorize_sorted(values, data: pd.DataFrame | None = None, col: str | None = None):
@@ -362,6 +486,9 @@ def _check_codes(codes: np.ndarray, data: pd.DataFrame, col: str) -> None:
 # domains, or each PSU inside one domain (geography), the cells are the PSUs. Rows are read
 # in blocks so that temporaries (codes, w*y, FGT gaps) stay small whatever the data size.
 _BLOCK = 1 << 18
+# Rows per block on the PSU-run path: each temporary (65,536 float64 = 512 KiB) stays in
+# cache between being made and being summed.
+_RUN_BLOCK = 1 << 16
 
 
 def _small_int(codes: np.ndarray, n_levels: int) -> np.ndarray:
@@ -379,6 +506,7 @@ class _Domains:
     cell_code: np.ndarray | None  # cell per row; None: the cells are the PSUs
     cell_dom: np.ndarray  # (K,) domain of each cell
     cell_psu: np.ndarray  # (K,) PSU of each cell
+    psu_level: bool = False  # dom is None but cell_dom holds the domain of each PSU
     n_sample: np.ndarray = None  # (D,) rows per domain
     strata_present: np.ndarray = None  # (D, H) domain has rows in the stratum
     df_domain: np.ndarray = None  # (D,) PSUs with domain rows - strata with domain rows
@@ -390,6 +518,12 @@ class _Domains:
     @property
     def n_cells(self) -> int:
         return len(self.cell_dom)
+
+    def row_codes(self, design: SurveyDesign) -> np.ndarray | None:
+        """Domain code of every row (None: a single domain)."""
+        if self.dom is None and self.psu_level:
+            return self.cell_dom[design.psu_code]
+        return self.dom
 
     def cells(self, design: SurveyDesign, rows: slice) -> np.ndarray:
         """intp cell code for a block of rows; excluded rows go to an extra last bin."""
@@ -417,6 +551,13 @@ def _domains(design: SurveyDesign, by, exclude: np.ndarray | None = None) -> _Do
     if not cols:
         d = _Domains(None, exclude, pd.DataFrame({"domain": ["all"]}), None,
                      np.zeros(P, dtype=np.intp), np.arange(P, dtype=np.intp))
+    elif (fast := _run_domain_codes(design, cols)) is not None:
+        # Domains constant within PSU runs (geography): coded on one value per run, and the
+        # cells are the PSUs; no per-row domain codes at all.
+        dom_run, labels = fast
+        psu_dom = np.empty(P, dtype=np.intp)
+        psu_dom[design.run_psu] = dom_run
+        d = _Domains(None, exclude, labels, None, psu_dom, np.arange(P, dtype=np.intp), psu_level=True)
     else:
         dom, labels = _domain_codes(data, cols)
         D = len(labels)
@@ -440,7 +581,7 @@ def _domains(design: SurveyDesign, by, exclude: np.ndarray | None = None) -> _Do
             cells = np.asarray(cells)
             d = _Domains(dom, exclude, labels, cell_code, (cells // P).astype(np.intp),
                          (cells % P).astype(np.intp))
-    (counts,) = _cell_sums(design, d, [None])
+    counts = _cell_sums_cached(design, d, "n")
     present = counts > 0
     H = design.n_strata
     dh = d.cell_dom * H + design.psu_stratum[d.cell_psu]
@@ -448,6 +589,23 @@ def _domains(design: SurveyDesign, by, exclude: np.ndarray | None = None) -> _Do
     d.n_sample = d.by_domain(counts).astype(np.int64)
     d.df_domain = d.by_domain(present).astype(np.int64) - d.strata_present.sum(axis=1)
     return d
+
+
+def _run_domain_codes(design: SurveyDesign, cols: list[str]):
+    """Domain codes per PSU run and the label table, when the design has PSU runs and every
+    by-column is numeric, complete and constant within each run; None otherwise."""
+    start = design.run_start
+    if start is None:
+        return None
+    data = design.data
+    sub = {}
+    for c in cols:
+        if c not in data.columns:
+            raise KeyError(f"by column {c!r} not in data")
+        if not _constant_on_runs(data[c], start):
+            return None
+        sub[c] = data[c].iloc[start].reset_index(drop=True)
+    return _domain_codes(pd.DataFrame(sub), cols)
 
 
 def _domain_codes(data: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -488,6 +646,8 @@ def _cell_sums(design: SurveyDesign, dom: _Domains, columns, rows_fn=None) -> li
     generator yielding the arrays for a block of rows one at a time (each is consumed by
     np.bincount before the next is made).
     """
+    if design.run_start is not None and dom.cell_code is None:
+        return _run_sums(design, dom, columns, rows_fn)
     m = dom.n_cells + 1  # the last bin collects excluded rows
     acc: list[np.ndarray] = []
     for rows in dom.blocks(design.n_rows):
@@ -500,9 +660,55 @@ def _cell_sums(design: SurveyDesign, dom: _Domains, columns, rows_fn=None) -> li
     return [a[:-1] for a in acc]
 
 
+def _cell_sums_cached(design: SurveyDesign, dom: _Domains, what: str) -> np.ndarray:
+    """Cell row counts (``"n"``) or weight totals (``"w"``): the design's per-PSU sums when
+    the cells are the PSUs and no row is left out, else summed now."""
+    if dom.cell_code is None and dom.exclude is None:
+        return design.psu_sums(what)
+    (a,) = _cell_sums(design, dom, [None if what == "n" else design.weights])
+    return a
+
+
+def _run_sums(design: SurveyDesign, dom: _Domains, columns, rows_fn=None) -> list[np.ndarray]:
+    """:func:`_cell_sums` when the cells are the PSUs and each PSU is one run of rows: the
+    rows are read in blocks of whole runs and each run is summed by ``np.add.reduceat``
+    (a sequential pass, no scattered writes, no code array)."""
+    start, n = design.run_start, design.n_rows
+    R = len(start)
+    # block boundaries at the first run starting at or after each multiple of _RUN_BLOCK
+    rb = np.unique(np.append(np.searchsorted(start, np.arange(0, n, _RUN_BLOCK)), R))
+    out: list[np.ndarray] = []
+    for r0, r1 in zip(rb[:-1], rb[1:]):
+        a = int(start[r0])
+        b = n if r1 == R else int(start[r1])
+        rows = slice(a, b)
+        local = start[r0:r1] - a
+        exc = None if dom.exclude is None else dom.exclude[rows]
+        vals = (None if v is None else v[rows] for v in columns) if rows_fn is None else rows_fn(rows)
+        for j, v in enumerate(vals):
+            if j == len(out):
+                out.append(np.empty(R))
+            if v is None:  # row counts
+                if exc is None:
+                    out[j][r0:r1] = np.diff(np.append(local, b - a))
+                else:
+                    out[j][r0:r1] = np.add.reduceat(~exc, local, dtype=np.float64)
+            else:
+                if exc is not None:
+                    v = np.where(exc, 0.0, v)
+                out[j][r0:r1] = np.add.reduceat(v, local)
+    acc = []
+    for o in out:  # runs -> PSU order (each PSU is exactly one run)
+        a = np.empty(R)
+        a[design.run_psu] = o
+        acc.append(a)
+    return acc
+
+
 def _variance(design: SurveyDesign, dom: _Domains, t: np.ndarray) -> np.ndarray:
     """Linearised variance per domain from the cell totals ``t`` (K,) of the weighted
-    influence values; R survey's ``onestage``/``onestrat`` for one stage.
+    influence values, or (K, k) for k estimates at once (result (D, k)); R survey's
+    ``onestage``/``onestrat`` for one stage.
 
     A PSU without rows of the domain has total 0: it is not stored, but enters the stratum
     mean (divided by n_h) and the sum of squares as (n_h - k_dh) * mean^2, k_dh being the
@@ -513,28 +719,36 @@ def _variance(design: SurveyDesign, dom: _Domains, t: np.ndarray) -> np.ndarray:
     cell_h = design.psu_stratum[dom.cell_psu]
     dh = dom.cell_dom * H + cell_h
     m = dom.n_dom * H
-    mean_dh = np.bincount(dh, weights=t, minlength=m) / np.tile(n_h, dom.n_dom)
+    n_dh = np.tile(n_h, dom.n_dom)
     k_dh = np.bincount(dh, minlength=m)
-    dev = t - mean_dh[dh]
     lonely = design.n_psu == 1
     rule = design.lonely_psu
-    if rule == "adjust" and lonely.any():
-        lone = lonely[cell_h]
-        dev[lone] = t[lone]  # the lone PSU is centred at zero (R), not at its own total
-    ss = np.bincount(dh, weights=dev * dev, minlength=m) + (np.tile(n_h, dom.n_dom) - k_dh) * mean_dh**2
+    lone = lonely[cell_h] if rule == "adjust" and lonely.any() else None
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(lonely, design.fpc_factor, design.fpc_factor * n_h / (n_h - 1))
     if rule in ("remove", "certainty", "average"):
         scale = np.where(lonely, 0.0, scale)
     scale = np.where(design.fpc_factor < _CENSUS_TOL, 0.0, scale)
-    v = ss.reshape(dom.n_dom, H) @ scale
+    t2 = t.reshape(len(t), -1)  # several estimates (e.g. P0, P1, P2) share the cell layout
+    v = np.empty((dom.n_dom, t2.shape[1]))
+    for j in range(t2.shape[1]):
+        tj = t2[:, j]
+        mean_dh = np.bincount(dh, weights=tj, minlength=m) / n_dh
+        dev = tj - mean_dh[dh]
+        if lone is not None:
+            dev[lone] = tj[lone]  # the lone PSU is centred at zero (R), not at its own total
+        ss = np.bincount(dh, weights=dev * dev, minlength=m) + (n_dh - k_dh) * mean_dh**2
+        v[:, j] = ss.reshape(dom.n_dom, H) @ scale
+    if t.ndim == 1:
+        v = v[:, 0]
     if rule == "average" and lonely.any():
         # R: strata present in the (sub)design over those whose variance is defined
         na_stratum = lonely & (design.fpc_factor >= _CENSUS_TOL)
         n_present = dom.strata_present.sum(axis=1)
         n_ok = (dom.strata_present & ~na_stratum[None, :]).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = v * (n_present / n_ok)
+            f = n_present / n_ok
+            v = v * (f if v.ndim == 1 else f[:, None])
     return v
 
 
@@ -603,18 +817,20 @@ def _frame(dom: _Domains, est: np.ndarray, var: np.ndarray, df: np.ndarray, leve
         lo, hi = est - q * se, est + q * se
     else:
         lo, hi = ci
-    out = pd.concat([dom.labels] * K, ignore_index=True)
-    if extra:
-        for k, v in extra.items():
-            out[k] = np.repeat(np.asarray(v), D)
-    out["estimate"] = (est.T * scale).ravel()
-    out["se"] = (se.T * scale).ravel()
-    out["ci_low"] = (np.asarray(lo).T * scale).ravel()
-    out["ci_high"] = (np.asarray(hi).T * scale).ravel()
-    out["rse"] = relative_se(est.T.ravel(), se.T.ravel())
-    out["df"] = np.tile(df, K)
-    out["n_sample"] = np.tile(dom.n_sample, K)
-    return out
+    # One DataFrame construction (setting columns one by one costs more than the estimation
+    # on a million rows).
+    rep = np.tile(np.arange(D), K)
+    cols = {c: dom.labels[c].array.take(rep) for c in dom.labels.columns}
+    for k, v in (extra or {}).items():
+        cols[k] = np.repeat(np.asarray(v), D)
+    cols["estimate"] = (est.T * scale).ravel()
+    cols["se"] = (se.T * scale).ravel()
+    cols["ci_low"] = (np.asarray(lo).T * scale).ravel()
+    cols["ci_high"] = (np.asarray(hi).T * scale).ravel()
+    cols["rse"] = relative_se(est.T.ravel(), se.T.ravel())
+    cols["df"] = np.tile(df, K)
+    cols["n_sample"] = np.tile(dom.n_sample, K)
+    return pd.DataFrame(cols)
 
 
 # --------------------------------------------------------------------------------------
@@ -663,7 +879,8 @@ def _ratio_parts(design: SurveyDesign, dom: _Domains, y: np.ndarray, x: np.ndarr
     w (y - R x) / sum(w x), formed from cell sums of w y and w x (x = None: x = 1, a mean)."""
     w = design.weights
     if x is None:
-        a, b = _cell_sums(design, dom, None, lambda rows: (w[rows] * y[rows], w[rows]))
+        (a,) = _cell_sums(design, dom, None, lambda rows: (w[rows] * y[rows],))
+        b = _cell_sums_cached(design, dom, "w")
     else:
         a, b = _cell_sums(design, dom, None, lambda rows: (w[rows] * y[rows], w[rows] * x[rows]))
     den = dom.by_domain(b)
@@ -837,8 +1054,9 @@ def fgt(design: SurveyDesign, y, line, alpha=(0, 1, 2), by=None, size=None, *, s
     Notes
     -----
     The SE is that of the ratio (R ``svyratio(~m*g, ~m)``; ``svymean(~g)`` when m = 1): the
-    influence value is ``w_i m_i (g_i - P_d) / sum_d w m``. Only per-PSU sums of ``w m``
-    and ``w m g`` are formed, block by block: no temporary is as long as the data.
+    influence value is ``w_i m_i (g_i - P_d) / sum_d w m``. Only per-cell sums of ``w m``
+    (shared with other estimators on the design when m = 1) and of ``w m g`` over the poor
+    rows are formed, block by block: no temporary is as long as the data.
     """
     alphas = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
     if np.any(alphas < 0):
@@ -861,39 +1079,45 @@ def fgt(design: SurveyDesign, y, line, alpha=(0, 1, 2), by=None, size=None, *, s
     miss = _missing(design, checks, na_rm)
     dom = _domains(design, by, miss)
     w_all = design.weights
-    m_all = m
-    z_all = z if isinstance(z, np.ndarray) else None
-
-    def block(rows: slice):
-        """Yield w m, then w m g_alpha for each alpha, for a block of rows."""
-        w = w_all[rows] if m_all is None else w_all[rows] * m_all[rows]
+    if m is None:
+        b = _cell_sums_cached(design, dom, "w")
+    else:
+        (b,) = _cell_sums(design, dom, None, lambda rows: (w_all[rows] * m[rows],))
+    # g = 0 for every unit at or above the line: only the poor rows are read further. Their
+    # w m g are summed to cells (one bincount per alpha over the poor rows only).
+    src = design.psu_code if dom.cell_code is None else dom.cell_code
+    K = dom.n_cells
+    nums = [np.zeros(K) for _ in alphas]
+    for rows in _row_blocks(design.n_rows):
         yb = yv[rows]
-        zb = z if z_all is None else z_all[rows]
-        poor = yb < zb  # strict: a unit exactly on the line is not poor
-        gap = np.subtract(zb, yb)
-        gap /= zb
-        np.maximum(gap, 0.0, out=gap)  # (z - y) / z for the poor, 0 otherwise
-        yield w
-        for a in alphas:  # a handful of alphas, not rows
+        poor = yb < (z if not isinstance(z, np.ndarray) else z[rows])  # strict: on the line is not poor
+        if dom.exclude is not None:
+            poor &= ~dom.exclude[rows]
+        i = np.flatnonzero(poor)
+        if len(i) == 0:
+            continue
+        cells = src[rows][i].astype(np.intp)
+        wp = w_all[rows][i]
+        if m is not None:
+            wp = wp * m[rows][i]
+        zp = z if not isinstance(z, np.ndarray) else z[rows][i]
+        gap = zp - yb[i]
+        gap /= zp  # (z - y) / z > 0
+        for k, a in enumerate(alphas):  # a handful of alphas, not rows
             if a == 0:
-                yield w * poor
+                g = wp
             elif a == 1:
-                yield w * gap
+                g = wp * gap
             else:
                 g = gap * gap if a == 2 else np.power(gap, a)
-                g *= w
-                yield g
-
-    b, *nums = _cell_sums(design, dom, None, block)
+                g *= wp
+            nums[k] += np.bincount(cells, weights=g, minlength=K)
     den = dom.by_domain(b)
-    est = np.empty((dom.n_dom, len(alphas)))
-    var = np.empty((dom.n_dom, len(alphas)))
-    for k, num in enumerate(nums):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            est[:, k] = dom.by_domain(num) / den
-            num -= est[dom.cell_dom, k] * b  # cell totals of w m (g - P) / sum w m, in place
-            num /= den[dom.cell_dom]
-        var[:, k] = _variance(design, dom, num)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est = np.column_stack([dom.by_domain(num) for num in nums]) / den[:, None]
+        # cell totals of the influence values w m (g - P) / sum w m
+        t = (np.column_stack(nums) - est[dom.cell_dom] * b[:, None]) / den[dom.cell_dom][:, None]
+    var = _variance(design, dom, t)
     names = [f"p{int(a)}" if float(a).is_integer() else f"fgt{a:g}" for a in alphas]
     return _frame(dom, est, var, _resolve_df(design, dom, df), level, scale,
                   extra={"indicator": names, "alpha": alphas})
@@ -956,11 +1180,12 @@ def gini(design: SurveyDesign, y, size=None, by=None, *, level: float = 0.95, df
 
     # Sort by (domain, x), stable (R's order() keeps ties in row order); rows left out of
     # every domain (na_rm) get domain code D and sort last.
-    if dom.dom is None and dom.exclude is None:
+    rc = dom.row_codes(design)
+    if rc is None and dom.exclude is None:
         order = np.argsort(xv, kind="stable")
         ds = np.zeros(n, dtype=np.intp)
     else:
-        dkey = np.zeros(n, dtype=np.intp) if dom.dom is None else dom.dom.astype(np.intp)
+        dkey = np.zeros(n, dtype=np.intp) if rc is None else rc.astype(np.intp)
         if dom.exclude is not None:
             dkey[dom.exclude] = D
         order = np.lexsort((np.where(np.isnan(xv), 0.0, xv), dkey))
