@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from analysis import paths, survey  # noqa: E402
 from analysis.poverty import direct, smallarea  # noqa: E402
+from analysis.progress import progress  # noqa: E402
 from analysis.synth.population import build_population, poverty_truth  # noqa: E402
 from analysis.synth.surveys import draw_susenas_sample  # noqa: E402
 
@@ -164,10 +165,6 @@ def replicate(seed: int) -> list[dict]:
     return recs
 
 
-def _chunk(seeds):
-    return [r for s in seeds for r in replicate(s)]
-
-
 # ----------------------------------------------------------------------------- summary
 def summarise(raw: pd.DataFrame, truth: pd.DataFrame, names: dict) -> pd.DataFrame:
     t = truth[["indicator", "domain_level", "domain_code", "period", "value"]].copy()
@@ -235,12 +232,12 @@ def main(argv=None) -> int:
     truth, truth_src = load_truth(pop)
     _, cov_src = registry_covariates(pop)
     seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(args.seed).spawn(args.reps)]
-    chunks = [seeds[i::args.workers] for i in range(args.workers)]
+    # replicates in seed order, a few per task, so the progress bar moves steadily
     if args.workers > 1:
         with mp.get_context("fork").Pool(args.workers) as pool:
-            parts = pool.map(_chunk, chunks)
+            parts = list(progress(pool.imap(replicate, seeds, chunksize=2), len(seeds), "replicates"))
     else:
-        parts = [_chunk(seeds)]
+        parts = list(progress(map(replicate, seeds), len(seeds), "replicates"))
     raw = pd.DataFrame([r for p in parts for r in p])
     names = {direct.KOTA_CODE: direct.KOTA_NAME}
     names.update(dict(zip(pop.kelurahan["kode_kelurahan"], pop.kelurahan["kelurahan_nama"])))

@@ -44,3 +44,30 @@ def test_failing_notebook_leaves_no_target_and_keeps_a_copy(tmp_path, output_dir
     assert not target.exists()
     assert (output_dir / "logs" / "failed" / "bad.ipynb").exists()
     assert not list((output_dir / "exec").glob("*.ipynb"))
+
+
+def test_command_line_is_quiet_with_one_line_per_stage(tmp_path, output_dir):
+    """The kernel's transport warning is gone (IPC sockets), a stage prints one line with its
+    duration; a failure prints the error and where the executed copy was kept."""
+    import os
+    import subprocess
+    import sys
+
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text(GOOD)
+    bad.write_text(BAD)
+    env = dict(os.environ, ANALYSIS_OUTPUT_DIR=str(output_dir))
+    run = [sys.executable, "-m", "analysis.runner"]
+    ok = subprocess.run(run + [str(good), str(output_dir / "good.ipynb"), "-p", "config_path", "c"],
+                        capture_output=True, text=True, env=env, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert "without encryption" not in ok.stderr + ok.stdout
+    assert ok.stderr == ""
+    lines = ok.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("good") and " done in " in lines[0], ok.stdout
+    fail = subprocess.run(run + [str(bad), str(output_dir / "bad.ipynb"), "-p", "config_path", "c"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert fail.returncode == 1
+    assert "without encryption" not in fail.stderr
+    assert fail.stderr.startswith(f"ERROR: {bad} failed; executed copy kept in ")
+    assert "column 'bobot'" in fail.stderr and fail.stdout == ""

@@ -8,7 +8,11 @@
   executed copy goes to ``logs/failed/`` for debugging, the error is printed, the exit code is 1
   and no target that looks finished is left;
 - normalises what changes from run to run (papermill timings, random cell ids), so two runs
-  give byte-identical notebooks.
+  give byte-identical notebooks;
+- is quiet: the kernel talks to papermill over IPC sockets in a private temporary folder
+  (local only, so ipykernel has no reason for its "running over TCP without encryption"
+  warning), one line per stage reports its duration, and on a terminal papermill's bar
+  shows the cells executed so far.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -52,9 +57,24 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def kernel_config(socket_dir: Path):
+    """Kernel-manager settings: IPC transport with its sockets in ``socket_dir``.
+
+    Sockets are files readable only by the user, in a folder made for this run (concurrent
+    stages do not collide, and nothing is left in the repository)."""
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.KernelManager.transport = "ipc"
+    cfg.KernelManager.ip = str(socket_dir / "k")
+    return cfg
+
+
 def execute(source: Path, output: Path, parameters: dict, *, timeout: int = 1800,
-            kernel_name: str = KERNEL_NAME) -> Path:
+            kernel_name: str = KERNEL_NAME, progress: bool = False) -> Path:
     """Execute ``source`` with ``parameters`` into ``output``.
+
+    ``progress`` shows papermill's bar of executed cells (on stderr).
 
     Raises
     ------
@@ -72,9 +92,11 @@ def execute(source: Path, output: Path, parameters: dict, *, timeout: int = 1800
     fd, tmp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".ipynb", dir=output.parent)
     os.close(fd)
     try:
-        pm.execute_notebook(str(build_nb), tmp, parameters=parameters, kernel_name=kernel_name,
-                            cwd=str(paths.ROOT), progress_bar=False, log_output=False,
-                            execution_timeout=timeout, start_timeout=120, report_mode=False)
+        with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+            pm.execute_notebook(str(build_nb), tmp, parameters=parameters, kernel_name=kernel_name,
+                                cwd=str(paths.ROOT), progress_bar=progress, log_output=False,
+                                execution_timeout=timeout, start_timeout=120, report_mode=False,
+                                config=kernel_config(Path(sockets)))
     except Exception as exc:  # papermill raises PapermillExecutionError on a failing cell
         failed = paths.output_root() / "logs" / "failed" / output.name
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -98,12 +120,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="string parameter (repeatable); values are passed as strings")
     parser.add_argument("--timeout", type=int, default=1800)
     args = parser.parse_args(argv)
+    label = Path(args.output).stem
+    start = time.perf_counter()
     try:
-        execute(Path(args.source), Path(args.output), _parse_params(args.parameter), timeout=args.timeout)
+        # the bar only on a terminal: logs and CI get the one summary line
+        execute(Path(args.source), Path(args.output), _parse_params(args.parameter), timeout=args.timeout,
+                progress=sys.stderr.isatty())
     except RuntimeError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
-    print(f"executed {args.source} -> {args.output}")
+    print(f"{label:<28} done in {time.perf_counter() - start:6.1f} s  -> {args.output}", flush=True)
     return 0
 
 
