@@ -36,7 +36,8 @@ COMPONENTS = ("population", "registry", "susenas_2023", "susenas_2024", "sakerna
               "sakernas_2024", "dirt", "disnaker")
 """Build components, each with its own child of ``SeedSequence(seed)``. Append only."""
 POPULATION_PARTS = ("geography", "households", "demography", "education", "labour", "welfare",
-                    "housing", "pmt", "bansos", "identity", "sex_fix", "registry_coverage")
+                    "housing", "pmt", "bansos", "identity", "sex_fix", "registry_coverage",
+                    "welfare_unobserved")
 """Parts of the population build, each with its own generator. Append only."""
 
 YEARS = (2023, 2024)
@@ -392,6 +393,9 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
                      reference_source: str | Path | None = None) -> Population:
     """Build the synthetic population.
 
+    The build runs in the order of the parts below, each drawing from its own generator
+    (``POPULATION_PARTS``), so a change to one part leaves the draws of the others unchanged.
+
     Parameters
     ----------
     config : path, dict or None
@@ -412,8 +416,7 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
     cfg = load_synth_config(config)
     seed = int(cfg["seed"] if seed is None else seed)
     pc = cfg["population"]
-    kec_pub = {k: int(v) for k, v in pc["kecamatan"].items()}
-    published_total = sum(kec_pub.values())
+    published_total = sum(int(v) for v in pc["kecamatan"].values())
     n = int(n_persons or cfg.get("n_persons") or published_total)
     src = Path(reference_source) if reference_source else ref.find_reference_source(cfg["reference_sources"])
     wil = ref.load_wilayah(src)
@@ -424,167 +427,61 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
                      .bit_generator.seed_seq.spawn(len(POPULATION_PARTS))))
     rng = {k: np.random.default_rng(v) for k, v in parts.items()}
 
-    # ---- geography: persons per kecamatan and kelurahan ---------------------------------------
-    kel = ref.kelurahan_table(wil)
-    kec_codes = list(kec_pub)
-    kec_n = dict(zip(kec_codes, allocate(n, [kec_pub[k] for k in kec_codes])))
-    shares = pc["kelurahan_share"]
-    kel["n_persons"] = 0
-    for k in kec_codes:
-        m = (kel["kode_kecamatan"] == k).to_numpy()
-        kel.loc[m, "n_persons"] = allocate(kec_n[k], [shares[c] for c in kel.loc[m, "kode_kelurahan"]])
-    kel["welfare_effect"] = kel["kode_kelurahan"].map(cfg["welfare"]["kelurahan_effect"]).astype(float)
-    kel["coastal"] = kel["kode_kelurahan"].isin(pc["coastal_kelurahan"])
-    kel = kel.reset_index(drop=True)
-
-    # ---- households: sizes summing exactly to each kelurahan ----------------------------------
-    probs = np.asarray(pc["household_size_probs"], dtype=float)
-    probs = probs / probs.sum()
-    mean_size = float((np.arange(1, probs.size + 1) * probs).sum())
-    r = rng["households"]
-    sizes, kel_of_hh = [], []
-    for i, target in enumerate(kel["n_persons"].to_numpy()):
-        m = int(target / mean_size * 1.25) + 20
-        s = r.choice(np.arange(1, probs.size + 1), size=m, p=probs)
-        cs = np.cumsum(s)
-        j = int(np.searchsorted(cs, target))            # first index with cs >= target
-        s = s[: j + 1].copy()
-        s[-1] = target - (cs[j - 1] if j > 0 else 0)
-        sizes.append(s)
-        kel_of_hh.append(np.full(s.size, i, dtype=np.int16))
-    size = np.concatenate(sizes).astype(np.int16)
-    kel_of_hh = np.concatenate(kel_of_hh)
+    kel = _geography(cfg, wil, n)
+    size, kel_of_hh = _household_sizes(rng["households"], pc, kel["n_persons"].to_numpy())
+    rt, block, block_kel = _rt_and_blocks(rng["households"], pc, kel_of_hh, len(kel))
     H = size.size
-    # RT and census blocks: consecutive households within a kelurahan
-    rt = np.empty(H, dtype=np.int16)
-    block = np.empty(H, dtype=np.int64)
-    rt_lo, rt_hi = pc["households_per_rt"]
-    bl_lo, bl_hi = pc["households_per_block"]
-    block_kel, next_block = [], 0
-    for i in range(len(kel)):
-        idx = np.flatnonzero(kel_of_hh == i)
-        cnt = idx.size
-        rs = r.integers(rt_lo, rt_hi + 1, size=cnt // rt_lo + 2)
-        rt[idx] = np.searchsorted(np.cumsum(rs), np.arange(cnt), side="right") + 1
-        bs = r.integers(bl_lo, bl_hi + 1, size=cnt // bl_lo + 2)
-        cbs = np.cumsum(bs)
-        nb = int(np.searchsorted(cbs, cnt)) + 1           # blocks needed to cover cnt
-        b_local = np.searchsorted(cbs, np.arange(cnt), side="right")
-        if nb > 1 and cnt - cbs[nb - 2] < bl_lo:          # small tail block joins the previous one
-            b_local = np.minimum(b_local, nb - 2)
-            nb -= 1
-        block[idx] = next_block + b_local
-        block_kel.extend([i] * nb)
-        next_block += nb
-    block_kel = np.asarray(block_kel, dtype=np.int16)
 
-    # ---- demography ------------------------------------------------------------------------------
     persons = _demography(rng["demography"], size)
-    P = persons["hh"].size
-    hh_of_p = persons["hh"]
     target_m = int(allocate(n, [pc["sex"]["1"], pc["sex"]["2"]])[0])
     persons["sex"] = _fix_sex_total(rng["sex_fix"], persons["sex"], persons["rel"], target_m)
     ref_date = np.datetime64(cfg["dates"]["population_reference"], "D")
     birth = _birth_dates(rng["demography"], persons["age"], ref_date)
+    hh_of_p = persons["hh"]
+    head = np.r_[0, np.cumsum(size)[:-1]]                # the head is the first member
 
-    # ---- welfare latent (household) ---------------------------------------------------------------
-    wc = cfg["welfare"]
-    rw = rng["welfare"]
-    n_rt_keys = kel_of_hh.astype(np.int64) * 10000 + rt
-    _, rt_idx = np.unique(n_rt_keys, return_inverse=True)
-    rt_eff = rw.normal(0, wc["rt_effect_sd"], rt_idx.max() + 1)[rt_idx]
-    blk_eff = rw.normal(0, wc["block_effect_sd"], next_block)[block]
-    w_h = kel["welfare_effect"].to_numpy()[kel_of_hh] + rt_eff + blk_eff + rw.standard_normal(H)
-    w_h = (w_h - w_h.mean()) / w_h.std()
+    w_h = _welfare_latent(rng["welfare"], cfg["welfare"], kel["welfare_effect"].to_numpy(), kel_of_hh,
+                          rt, block, block_kel.size)
     w_p = w_h[hh_of_p]
 
-    # ---- education and schooling ------------------------------------------------------------------
     age_y = {y: age_at(birth, cfg["dates"]["sakernas"][str(y)]) for y in YEARS}
     edu, school = _education(rng["education"], persons["age"], persons["sex"], w_p, age_y)
-    disab = rng["education"].random(P) < (0.01 + 0.0006 * np.maximum(persons["age"] - 40, 0))
+    disab = rng["education"].random(persons["hh"].size) < (0.01 + 0.0006 * np.maximum(persons["age"] - 40, 0))
+    labour = _labour(rng["labour"], cfg, n / published_total, age_y, persons["sex"], persons["rel"], edu,
+                     school, w_p, disab)
 
-    # ---- labour -------------------------------------------------------------------------------------
-    scale = n / published_total
-    labour = _labour(rng["labour"], cfg, scale, age_y, persons["sex"], persons["rel"], edu, school,
-                     w_p, disab)
-
-    # ---- consumption ----------------------------------------------------------------------------------
-    first = np.r_[0, np.cumsum(size)[:-1]]
-    head = first                                         # head is the first member
     edu_head = edu[head]
     workers = np.bincount(hh_of_p, weights=labour[2024]["employed"], minlength=H)
     formal_head = labour[2024]["employed"][head] & ~labour["informal_job"][head]
-    lc = wc["log_consumption"]
-    perm = (lc["welfare"] * w_h + lc["head_education_year"] * (EDU_YEARS[edu_head] - 10.0)
-            + lc["worker_share"] * workers / size + lc["formal_head"] * formal_head
-            + lc["log_household_size"] * np.log(size) + rw.normal(0, lc["permanent_sd"], H))
-    cons, food = {}, {}
-    for y in YEARS:
-        y0 = np.exp(perm + rw.normal(0, lc["transitory_sd"], H))
-        med = np.median(y0)
-        knee = wc["lower_tail_knee"] * med
-        low = y0 < knee
-        y0 = np.where(low, knee * (y0 / knee) ** wc["lower_tail_gamma"], y0)
-        c = _calibrate_scale(y0, size, lines[y], cfg["calibration"]["p0"][str(y)] / 100)
-        cons[y] = np.round(y0 * c, 2)
-        fs = wc["food_share"]
-        share = np.clip(fs["base"] + fs["slope"] * np.log(cons[y] / np.median(cons[y]))
-                        + rw.normal(0, fs["sd"], H), fs["min"], fs["max"])
-        food[y] = np.round(cons[y] * share, 2)
+    unobs = _unobserved_term(rng["welfare_unobserved"], cfg["welfare"]["log_consumption"], kel_of_hh, rt)
+    cons, food, visible = _consumption(rng["welfare"], unobs, cfg, lines, w_h, size,
+                                       EDU_YEARS[edu_head], workers, formal_head)
 
-    # ---- housing and assets (from true welfare) -------------------------------------------------------
+    # housing and assets follow long-run welfare (the geometric mean of the two years) without
+    # the household's unobserved consumption term, which no registry variable can see
     logc = np.log(np.sqrt(cons[2023] * cons[2024]))
-    zc = (logc - logc.mean()) / logc.std()
+    logv = np.log(np.sqrt(visible[2023] * visible[2024]))
+    zc = (logv - logv.mean()) / logv.std()
     housing = _housing(rng["housing"], zc, size, kel["coastal"].to_numpy()[kel_of_hh], persons["age"][head],
-                       labour, head)
+                       labour, head, signal=float(cfg["welfare"].get("housing_signal", 0.75)))
 
-    # ---- PMT score, national decile, bansos --------------------------------------------------------
     X = _pmt_design(housing, size, EDU_YEARS[edu_head], persons["age"][head], persons["sex"][head])
-    rp = rng["pmt"]
-    fit_idx = rp.choice(H, size=min(H, 150_000), replace=False)
-    beta, *_ = np.linalg.lstsq(X[fit_idx], logc[fit_idx], rcond=None)
-    pred = X @ beta
-    cal = cfg["calibration"]
-    pmt = pred + rp.normal(0, cal["pmt_noise_sd"], H)
-    desil_cuts = _cut_points(pmt, size, cal["desil_person_shares"])
-    desil = (np.searchsorted(desil_cuts, pmt, side="right") + 1).astype(np.int8)
-    pmt_verif = 0.6 * pred + 0.4 * logc + rp.normal(0, cal["verification_noise_sd"], H)
-    desil_verif = (np.searchsorted(desil_cuts, pmt_verif, side="right") + 1).astype(np.int8)
-    true_desil = (np.searchsorted(_cut_points(logc, size, cal["desil_person_shares"]), logc,
-                                  side="right") + 1).astype(np.int8)
+    scores = _registry_scores(rng["pmt"], cfg["calibration"], X, logc, size)
     elig_pkh = (np.bincount(hh_of_p, weights=(persons["age"] < 18) | (persons["age"] >= 60) | disab,
                             minlength=H) > 0)
-    bansos = _bansos(rng["bansos"], cfg["bansos"], desil, elig_pkh)
-    # families missing from the registry before the 2025 update (young and one-person households
-    # more often); they cannot receive registry-targeted assistance
-    rc = rng["registry_coverage"]
-    head_age = persons["age"][np.r_[0, np.cumsum(size)[:-1]]]
-    wt = np.where((size == 1) | (head_age < 30), 3.0, 1.0)
-    n_unreg = int(round(cfg["registry"]["unregistered_rate"] * H))
-    unreg = rc.choice(H, n_unreg, replace=False, p=wt / wt.sum())
-    in_registry = np.ones(H, dtype=np.int8)
-    in_registry[unreg] = 0
-    for k in bansos:
+    bansos = _bansos(rng["bansos"], cfg["bansos"], scores["desil_nasional"], elig_pkh)
+    in_registry = _registry_membership(rng["registry_coverage"], cfg["registry"]["unregistered_rate"], size,
+                                       persons["age"][head])
+    for k in bansos:                       # families outside the registry cannot be targeted by it
         bansos[k] = np.where(in_registry == 1, bansos[k], 0).astype(np.int8)
 
-    # ---- identities ---------------------------------------------------------------------------------------
     ident = _identity(rng["identity"], cfg, persons, birth, kel, kel_of_hh, rt, H)
 
-    # ---- frames ---------------------------------------------------------------------------------------------
-    def geo(col, idx):
-        cats, inv = np.unique(kel[col].to_numpy().astype(str), return_inverse=True)
-        return pd.Categorical.from_codes(inv[idx], cats)
-
-    kel_p = kel_of_hh[hh_of_p]
     hh = pd.DataFrame({
         "hh_id": np.arange(H, dtype=np.int64),
         "id_keluarga": ident["id_keluarga"],
         "no_kk": ident["no_kk"],
-        "kode_kecamatan": geo("kode_kecamatan", kel_of_hh),
-        "kode_kecamatan_bps": geo("kode_kecamatan_bps", kel_of_hh),
-        "kode_kelurahan": geo("kode_kelurahan", kel_of_hh),
-        "kecamatan_nama": geo("kecamatan_nama", kel_of_hh),
-        "kelurahan_nama": geo("kelurahan_nama", kel_of_hh),
+        **_geo_columns(kel, kel_of_hh, _HH_GEO),
         "rt": rt,
         "block_id": block,
         "alamat": ident["alamat"],
@@ -602,14 +499,202 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
         "miskin_2023": (cons[2023] < lines[2023]),
         "miskin_2024": (cons[2024] < lines[2024]),
         **housing["frame"],
-        "pmt_score": np.round(pmt, 6),
-        "desil_nasional": desil,
-        "desil_verifikasi": desil_verif,
-        "desil_benar": true_desil,
+        **scores,
         **bansos,
         "in_registry": in_registry,
         "n_bekerja_2024": workers.astype(np.int16),
     })
+    pers = _person_frame(persons, birth, edu, disab, labour, age_y, ident, kel, kel_of_hh)
+    blocks = _blocks_frame(block, block_kel.size, block_kel, kel, w_h)
+    hh["stratum"] = blocks["stratum"].to_numpy()[block]
+    cfg_out = dict(cfg)
+    cfg_out["n_persons_built"] = n
+    return Population(hh, pers, blocks, kel, lines, cfg_out, seed, ident["spare_ids"])
+
+
+# --------------------------------------------------------------------------- parts
+_HH_GEO = ("kode_kecamatan", "kode_kecamatan_bps", "kode_kelurahan", "kecamatan_nama", "kelurahan_nama")
+_PERSON_GEO = ("kode_kecamatan", "kode_kecamatan_bps", "kode_kelurahan")
+
+
+def _geography(cfg: dict, wil: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The kelurahan table with persons per kelurahan (kecamatan totals scaled to ``n``, then
+    split by the configured kelurahan shares), the welfare effect and the coastal flag."""
+    pc = cfg["population"]
+    kec_pub = {k: int(v) for k, v in pc["kecamatan"].items()}
+    kel = ref.kelurahan_table(wil)
+    kec_codes = list(kec_pub)
+    kec_n = dict(zip(kec_codes, allocate(n, [kec_pub[k] for k in kec_codes])))
+    shares = pc["kelurahan_share"]
+    kel["n_persons"] = 0
+    for k in kec_codes:
+        m = (kel["kode_kecamatan"] == k).to_numpy()
+        kel.loc[m, "n_persons"] = allocate(kec_n[k], [shares[c] for c in kel.loc[m, "kode_kelurahan"]])
+    kel["welfare_effect"] = kel["kode_kelurahan"].map(cfg["welfare"]["kelurahan_effect"]).astype(float)
+    kel["coastal"] = kel["kode_kelurahan"].isin(pc["coastal_kelurahan"])
+    return kel.reset_index(drop=True)
+
+
+def _household_sizes(r: np.random.Generator, pc: dict, kel_persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Household sizes drawn from the size distribution, the last household of each kelurahan
+    trimmed so that the sizes sum exactly to the kelurahan's persons. Returns (size, kelurahan
+    index of each household)."""
+    probs = np.asarray(pc["household_size_probs"], dtype=float)
+    probs = probs / probs.sum()
+    mean_size = float((np.arange(1, probs.size + 1) * probs).sum())
+    sizes, kel_of_hh = [], []
+    for i, target in enumerate(kel_persons):
+        m = int(target / mean_size * 1.25) + 20
+        s = r.choice(np.arange(1, probs.size + 1), size=m, p=probs)
+        cs = np.cumsum(s)
+        j = int(np.searchsorted(cs, target))            # first index with cs >= target
+        s = s[: j + 1].copy()
+        s[-1] = target - (cs[j - 1] if j > 0 else 0)
+        sizes.append(s)
+        kel_of_hh.append(np.full(s.size, i, dtype=np.int16))
+    return np.concatenate(sizes).astype(np.int16), np.concatenate(kel_of_hh)
+
+
+def _rt_and_blocks(r: np.random.Generator, pc: dict, kel_of_hh: np.ndarray,
+                   n_kel: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RT numbers and census blocks: runs of consecutive households within a kelurahan.
+    Returns (rt per household, block id per household, kelurahan index of each block)."""
+    H = kel_of_hh.size
+    rt = np.empty(H, dtype=np.int16)
+    block = np.empty(H, dtype=np.int64)
+    rt_lo, rt_hi = pc["households_per_rt"]
+    bl_lo, bl_hi = pc["households_per_block"]
+    block_kel, next_block = [], 0
+    for i in range(n_kel):
+        idx = np.flatnonzero(kel_of_hh == i)
+        cnt = idx.size
+        rs = r.integers(rt_lo, rt_hi + 1, size=cnt // rt_lo + 2)
+        rt[idx] = np.searchsorted(np.cumsum(rs), np.arange(cnt), side="right") + 1
+        bs = r.integers(bl_lo, bl_hi + 1, size=cnt // bl_lo + 2)
+        cbs = np.cumsum(bs)
+        nb = int(np.searchsorted(cbs, cnt)) + 1           # blocks needed to cover cnt
+        b_local = np.searchsorted(cbs, np.arange(cnt), side="right")
+        if nb > 1 and cnt - cbs[nb - 2] < bl_lo:          # small tail block joins the previous one
+            b_local = np.minimum(b_local, nb - 2)
+            nb -= 1
+        block[idx] = next_block + b_local
+        block_kel.extend([i] * nb)
+        next_block += nb
+    return rt, block, np.asarray(block_kel, dtype=np.int16)
+
+
+def _welfare_latent(rw: np.random.Generator, wc: dict, kel_effect: np.ndarray, kel_of_hh: np.ndarray,
+                    rt: np.ndarray, block: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Standardised household welfare latent: kelurahan effect + RT effect + census-block effect
+    + household term. It drives education, labour and (through consumption) housing."""
+    H = kel_of_hh.size
+    rt_keys = kel_of_hh.astype(np.int64) * 10000 + rt
+    _, rt_idx = np.unique(rt_keys, return_inverse=True)
+    rt_eff = rw.normal(0, wc["rt_effect_sd"], rt_idx.max() + 1)[rt_idx]
+    blk_eff = rw.normal(0, wc["block_effect_sd"], n_blocks)[block]
+    w_h = kel_effect[kel_of_hh] + rt_eff + blk_eff + rw.standard_normal(H)
+    return (w_h - w_h.mean()) / w_h.std()
+
+
+def _unobserved_term(ru: np.random.Generator, lc: dict, kel_of_hh: np.ndarray, rt: np.ndarray) -> np.ndarray:
+    """Part of log consumption that no registry variable reflects: a kelurahan effect, an RT effect
+    and a household term (sds ``unobserved_kelurahan_sd``, ``unobserved_rt_sd``, ``unobserved_sd``;
+    local prices, earnings not visible in the dwelling, tastes, recall error). All zero, without a
+    draw, when the three sds are 0 or absent (the build before this term existed)."""
+    H = kel_of_hh.size
+    sds = [float(lc.get(k, 0.0)) for k in ("unobserved_kelurahan_sd", "unobserved_rt_sd", "unobserved_sd")]
+    if not any(sds):
+        return np.zeros(H)
+    _, rt_idx = np.unique(kel_of_hh.astype(np.int64) * 10000 + rt, return_inverse=True)
+    kel_eff = ru.normal(0, sds[0], int(kel_of_hh.max()) + 1)[kel_of_hh]
+    rt_eff = ru.normal(0, sds[1], int(rt_idx.max()) + 1)[rt_idx]
+    return kel_eff + rt_eff + ru.normal(0, sds[2], H)
+
+
+def _consumption(rw: np.random.Generator, unobs: np.ndarray, cfg: dict, lines: dict, w_h: np.ndarray,
+                 size: np.ndarray, edu_years_head: np.ndarray, workers: np.ndarray,
+                 formal_head: np.ndarray) -> tuple[dict, dict, dict]:
+    """Per-capita expenditure and food expenditure of each year.
+
+    log consumption = permanent part (welfare latent, head education, worker share, formal head,
+    household size, a permanent household term) + the unobserved term ``unobs`` (persistent
+    across years, see ``_unobserved_term``) + a transitory shock of the year; the lower tail is compressed below
+    a knee and the scale is set so that the person share below the published line equals the
+    published P0 of the year.
+
+    Returns (consumption, food consumption, visible consumption) by year; the visible one is the
+    same without the unobserved term (same shocks, knee and scale), the welfare that housing and
+    assets reflect.
+    """
+    wc = cfg["welfare"]
+    lc = wc["log_consumption"]
+    H = size.size
+    perm = (lc["welfare"] * w_h + lc["head_education_year"] * (edu_years_head - 10.0)
+            + lc["worker_share"] * workers / size + lc["formal_head"] * formal_head
+            + lc["log_household_size"] * np.log(size) + rw.normal(0, lc["permanent_sd"], H))
+    cons, food, visible = {}, {}, {}
+    for y in YEARS:
+        shock = perm + rw.normal(0, lc["transitory_sd"], H)
+        y0 = np.exp(shock + unobs)
+        yv = np.exp(shock)
+        knee = wc["lower_tail_knee"] * np.median(y0)
+        y0 = np.where(y0 < knee, knee * (y0 / knee) ** wc["lower_tail_gamma"], y0)
+        yv = np.where(yv < knee, knee * (yv / knee) ** wc["lower_tail_gamma"], yv)
+        c = _calibrate_scale(y0, size, lines[y], cfg["calibration"]["p0"][str(y)] / 100)
+        cons[y] = np.round(y0 * c, 2)
+        visible[y] = yv * c
+        fs = wc["food_share"]
+        share = np.clip(fs["base"] + fs["slope"] * np.log(cons[y] / np.median(cons[y]))
+                        + rw.normal(0, fs["sd"], H), fs["min"], fs["max"])
+        food[y] = np.round(cons[y] * share, 2)
+    return cons, food, visible
+
+
+def _registry_scores(rp: np.random.Generator, cal: dict, X: np.ndarray, logc: np.ndarray,
+                     size: np.ndarray) -> dict:
+    """Registry PMT score (OLS prediction of log welfare from the PMT design plus staleness
+    noise), the national decile cut from it, the decile after the 2025 re-scoring and the decile
+    of true welfare (same person shares)."""
+    H = logc.size
+    fit_idx = rp.choice(H, size=min(H, 150_000), replace=False)
+    beta, *_ = np.linalg.lstsq(X[fit_idx], logc[fit_idx], rcond=None)
+    pred = X @ beta
+    pmt = pred + rp.normal(0, cal["pmt_noise_sd"], H)
+    desil_cuts = _cut_points(pmt, size, cal["desil_person_shares"])
+    desil = (np.searchsorted(desil_cuts, pmt, side="right") + 1).astype(np.int8)
+    pmt_verif = 0.6 * pred + 0.4 * logc + rp.normal(0, cal["verification_noise_sd"], H)
+    desil_verif = (np.searchsorted(desil_cuts, pmt_verif, side="right") + 1).astype(np.int8)
+    true_desil = (np.searchsorted(_cut_points(logc, size, cal["desil_person_shares"]), logc,
+                                  side="right") + 1).astype(np.int8)
+    return {"pmt_score": np.round(pmt, 6), "desil_nasional": desil, "desil_verifikasi": desil_verif,
+            "desil_benar": true_desil}
+
+
+def _registry_membership(rc: np.random.Generator, rate: float, size: np.ndarray,
+                         head_age: np.ndarray) -> np.ndarray:
+    """1 for families in the registry before the 2025 update, 0 for the missing ones (young and
+    one-person households three times as likely to be missing)."""
+    H = size.size
+    wt = np.where((size == 1) | (head_age < 30), 3.0, 1.0)
+    unreg = rc.choice(H, int(round(rate * H)), replace=False, p=wt / wt.sum())
+    in_registry = np.ones(H, dtype=np.int8)
+    in_registry[unreg] = 0
+    return in_registry
+
+
+def _geo_columns(kel: pd.DataFrame, idx: np.ndarray, cols) -> dict:
+    """Categorical geography columns of the kelurahan table indexed by ``idx``."""
+    out = {}
+    for col in cols:
+        cats, inv = np.unique(kel[col].to_numpy().astype(str), return_inverse=True)
+        out[col] = pd.Categorical.from_codes(inv[idx], cats)
+    return out
+
+
+def _person_frame(persons, birth, edu, disab, labour, age_y, ident, kel, kel_of_hh) -> pd.DataFrame:
+    """``Population.persons``: identity, demography and the Sakernas columns of each year."""
+    hh_of_p = persons["hh"]
+    P = hh_of_p.size
     pe = {
         "person_id": np.arange(P, dtype=np.int64),
         "hh_id": hh_of_p.astype(np.int64),
@@ -623,9 +708,7 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
         "umur": persons["age"].astype(np.int16),
         "pendidikan": pd.Categorical.from_codes(edu, EDUCATION),
         "disabilitas": disab.astype(np.int8),
-        "kode_kecamatan": geo("kode_kecamatan", kel_p),
-        "kode_kecamatan_bps": geo("kode_kecamatan_bps", kel_p),
-        "kode_kelurahan": geo("kode_kelurahan", kel_p),
+        **_geo_columns(kel, kel_of_hh[hh_of_p], _PERSON_GEO),
         "job_informal": labour["informal_job"],
     }
     for y in YEARS:
@@ -641,15 +724,7 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
         pe[f"status_pekerjaan_{y}"] = L["status_pekerjaan"]  # Int8 nullable
         pe[f"kbli_kategori_{y}"] = L["kbli"]
         pe[f"kbji_golongan_{y}"] = L["kbji"]
-    pers = pd.DataFrame(pe)
-    blocks = _blocks_frame(block, next_block, block_kel, kel, w_h)
-    hh["stratum"] = blocks["stratum"].to_numpy()[block]
-    cfg_out = dict(cfg)
-    cfg_out["n_persons_built"] = n
-    return Population(hh, pers, blocks, kel, lines, cfg_out, seed, ident["spare_ids"])
-
-
-# --------------------------------------------------------------------------- parts
+    return pd.DataFrame(pe)
 def _demography(r: np.random.Generator, size: np.ndarray) -> dict:
     """Relationship to head, sex and age of every member (head first, then spouse, others)."""
     H = size.size
@@ -937,20 +1012,25 @@ def _cut_points(score, size, shares):
     return score[order][idx]
 
 
-def _housing(r, zc, size, coastal, head_age, labour, head):
-    """Housing and asset variables from the standardised true welfare ``zc`` (SYNTHETIC)."""
+def _housing(r, zc, size, coastal, head_age, labour, head, signal: float = 0.75):
+    """Housing and asset variables from the standardised true welfare ``zc`` (SYNTHETIC).
+
+    ``signal`` is the loading of the housing latents on ``zc`` (their noise has sd 0.85); the
+    floor-area and asset loadings scale with it (``signal / 0.75``). It sets how much of log
+    per-capita expenditure the registry variables can explain (docs/welfare_model.md)."""
     H = zc.size
+    k = signal / 0.75
     frame = {}
     codes = {}
     for var, (cats, shares) in HOUSING.items():
-        lat = 0.75 * zc + 0.85 * r.standard_normal(H)
+        lat = 0.75 * k * zc + 0.85 * r.standard_normal(H)
         c = cut_by_shares(lat, shares)
         if var in ("jenis_lantai", "jenis_dinding"):
             wood = cats.index("kayu_papan")
             c = np.where(coastal & (c > wood) & (r.random(H) < 0.35), wood, c)
         codes[var] = c
         frame[var] = pd.Categorical.from_codes(c, cats)
-    luas = np.exp(np.log(36) + 0.35 * np.log(size) + 0.30 * zc + r.normal(0, 0.3, H))
+    luas = np.exp(np.log(36) + 0.35 * np.log(size) + 0.30 * k * zc + r.normal(0, 0.3, H))
     frame["luas_lantai_m2"] = np.clip(np.round(luas), 12, 400).astype(np.int16)
     emp = labour[2024]["employed"][head]
     formal_ind = emp & ~labour["informal_job"][head]
@@ -963,7 +1043,7 @@ def _housing(r, zc, size, coastal, head_age, labour, head):
     frame["status_rumah"] = pd.Categorical.from_codes(st, STATUS_RUMAH)
     codes["status_rumah"] = st
     for var, share in ASSETS.items():
-        lat = ASSET_LOADING[var] * zc + r.standard_normal(H)
+        lat = ASSET_LOADING[var] * k * zc + r.standard_normal(H)
         frame[var] = (cut_by_shares(lat, (1 - share, share)) == 1).astype(np.int8)
         codes[var] = frame[var]
     return {"frame": frame, "codes": codes}
