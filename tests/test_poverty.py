@@ -468,8 +468,17 @@ def test_demo_outputs_follow_the_contract(demo_outputs, tmp_path):
     validate_estimates(out.estimates)
     assert list(out.estimates.columns) == ESTIMATE_COLUMNS
     kel = out.estimates[out.estimates["domain_level"] == "kelurahan"]
-    assert len(kel) == 2 * 15
-    assert set(kel["method"]) <= {"fay_herriot", "fay_herriot_synthetic", "fay_herriot_benchmarked"}
+    assert len(kel) == 3 * 15                           # EBP p0, FH p0_fay_herriot, FH p0_benchmarked
+    ebp = kel[kel["indicator"] == "p0"]
+    assert len(ebp) == 15 and ebp["method"].str.fullmatch(r"ebp;(log|boxcox|logshift);bootstrap_mse").all()
+    assert (ebp["se"] > 0).all() and (ebp["ci_low"] <= ebp["estimate"]).all() and (ebp["estimate"] <= ebp["ci_high"]).all()
+    assert set(kel.loc[kel["indicator"] != "p0", "method"]) <= {"fay_herriot", "fay_herriot_synthetic",
+                                                                 "fay_herriot_benchmarked"}
+    # sanity check: the EBP city P0 lies inside the direct estimate's 95 % interval
+    agg = out.tables["ebp_aggregates"].set_index("domain_code")
+    assert agg.loc["64.74", "direct_ci_low"] <= agg.loc["64.74", "ebp_p0"] <= agg.loc["64.74", "direct_ci_high"]
+    harm = out.tables["covariate_harmonisation"]
+    assert {"column", "survey_mean", "registry_mean", "z", "differs"} <= set(harm.columns) and len(harm) > 10
     assert kel.loc[kel["method"] == "fay_herriot_synthetic", "flag"].str.contains("synthetic_estimate").all()
     assert kel.loc[kel["domain_code"].str.startswith("64.74.01"), "flag"].str.contains("unverified_registry").all()
     kt = out.tables["kelurahan_p0"]

@@ -195,7 +195,9 @@ def _sae_frame(data, kecamatan: str | None = None) -> pd.DataFrame | None:
     model = data.select("p0", "kelurahan")
     if model.empty:
         return None
-    model = model[model["method"].astype(str).str.startswith("fay_herriot")]
+    # the unit-level EBP when the stage produced it, else the Fay-Herriot rows (older releases)
+    meth = model["method"].astype(str)
+    model = model[meth.str.startswith("ebp") | meth.str.startswith("fay_herriot")]
     if model.empty:
         return None
     df = model[["domain_code", "domain_name", "estimate", "ci_low", "ci_high", "rse", "n_sample", "flag",

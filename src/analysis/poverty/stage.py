@@ -17,7 +17,7 @@ from analysis import survey
 from analysis.codes import KOTA_CODE, KOTA_NAME, area_names
 from analysis.estimates import ESTIMATE_COLUMNS, published_until, reliability_flag, to_estimate_rows
 from analysis.poverty import change as change_mod
-from analysis.poverty import context, direct, smallarea, targeting
+from analysis.poverty import context, direct, smallarea, targeting, unitlevel
 from analysis.stage import STAGES, StageOutputs, as_text, ci_quantile, read_inputs, settings
 
 STAGE = "poverty"
@@ -30,6 +30,8 @@ DEFAULTS = {
     "gvf_method": "deff",
     "pmt_folds": 5,
     "bottom_share": 0.40,
+    "ebp_mc_reps": 200,               # Monte Carlo replicates of the kelurahan EBP (>= 100)
+    "ebp_bootstrap_reps": 200,        # parametric bootstrap replicates of its MSE (>= 200 published)
 }
 
 
@@ -168,6 +170,56 @@ def kelurahan_map(inp: PovertyInputs, d_curr: pd.DataFrame, city_direct_pct: flo
     # a mixed text/number column: format numbers as the CSV writers do (10 significant digits)
     fh_summary["value"] = fh_summary["value"].map(lambda v: f"{v:.10g}" if isinstance(v, float) else str(v))
     return est_rows, tab, diag, fh_summary, km
+
+
+def kelurahan_unit_map(inp: PovertyInputs, d_curr: pd.DataFrame, line: float, *, period: str, conf: dict,
+                       reliability: dict, names: dict, seed: int, z: float = 1.959963984540054) -> dict:
+    """Unit-level EBP kelurahan map (:mod:`analysis.poverty.unitlevel`) -> estimate rows and tables.
+
+    The registry is the census; its families are weighted to the kecamatan populations of the
+    wilayah table (``population_<period>`` column when present; else unweighted)."""
+    mc, boot = int(conf["ebp_mc_reps"]), int(conf["ebp_bootstrap_reps"])
+    if mc < 1 or boot < 0:
+        raise ValueError(f"poverty.ebp_mc_reps must be >= 1 and ebp_bootstrap_reps >= 0, got {mc}, {boot}")
+    w = inp.wilayah[inp.wilayah["level"] == "kecamatan"]
+    popcol = f"population_{period}"
+    pop = {}
+    if popcol in w.columns:
+        vals = pd.to_numeric(w[popcol], errors="coerce")
+        pop = {str(k): float(v) for k, v in zip(w["kemendagri_code"], vals) if np.isfinite(v)}
+    um = unitlevel.kelurahan_ebp(d_curr, inp.households, inp.members, line, kelurahan_codes=sorted(names["kelurahan"]),
+                                 kecamatan_population=pop, mc_reps=mc, boot_reps=boot, seed=seed)
+    t = um.kelurahan
+    e = pd.DataFrame({"domain_code": t["domain_code"], "domain_name": t["domain_code"].map(names["kelurahan"]),
+                      "estimate": 100 * t["p0"], "se": 100 * t["se_p0"], "n_sample": t["n_sample"]})
+    e["ci_low"] = (e["estimate"] - z * e["se"]).clip(lower=0)
+    e["ci_high"] = (e["estimate"] + z * e["se"]).clip(upper=100)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e["rse"] = np.where(e["estimate"] > 0, 100 * e["se"] / e["estimate"], np.nan)
+    rel = {k: v for k, v in reliability.items() if k in ("rse_caution", "rse_unreliable")}
+    e["flag"] = reliability_flag(e["rse"], np.full(len(e), np.inf), min_n_sample=0, **rel)
+    suffix = pd.Series("", index=e.index, dtype=object)
+    suffix[t["n_sample"].to_numpy() == 0] = "synthetic_estimate"
+    # the census is the registry: kelurahan with unverified records carry the same qualifier as FH
+    cov = smallarea.registry_area_covariates(inp.households, area_col="kode_kel").reindex(t["domain_code"])
+    unver = cov["share_unverified"].to_numpy(float) > 0
+    suffix[unver] = np.where(suffix[unver] == "", "unverified_registry", suffix[unver] + ";unverified_registry")
+    rows = to_estimate_rows(e, indicator="p0", domain_level="kelurahan", unit="percent", method=um.method,
+                            period=period, flag_suffix=suffix)
+    kel = pd.DataFrame({
+        "domain_code": t["domain_code"], "domain_name": e["domain_name"], "kecamatan_code": t["kecamatan_code"],
+        "n_sample": t["n_sample"], "census_units": t["n_units"], "census_persons": t["persons"],
+        "p0": 100 * t["p0"], "p0_se": 100 * t["se_p0"], "p0_ci_low": e["ci_low"], "p0_ci_high": e["ci_high"],
+        "p0_rse": e["rse"], "flag": e["flag"], "p0_exact_eb": 100 * t["p0_exact"],
+        "p1": 100 * t["p1"], "p2": 100 * t["p2"], "gamma": t["gamma"], "random_effect": t["random_effect"],
+        "method": um.method,
+    })
+    agg = um.aggregates.copy()
+    for c in ("ebp_p0", "ebp_p1", "ebp_p2"):
+        agg[c] = 100 * agg[c]
+    return {"rows": rows, "kelurahan": kel, "aggregates": agg, "diagnostics": um.diagnostics,
+            "coefficients": um.coefficients, "transformations": um.transformations, "selection": um.selection,
+            "harmonisation": um.harmonisation, "map": um}
 
 
 def _pmt_eval(pred_log, y, w_hh, w_person, line: float, share: float) -> list[dict]:
@@ -339,7 +391,20 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
     fh_rows, kel_tab, fh_diag, fh_summary, km = kelurahan_map(inp, prepared[curr], city_p0, lines[curr], period=curr,
                                                               conf=conf, reliability=rel, names=names,
                                                               z=ci_quantile(cfg))
+    # the headline kelurahan P0 is the unit-level EBP; the Fay-Herriot EBLUP stays as the
+    # comparison under its own indicator name (the estimate key has no method)
+    fh_rows = fh_rows.copy()
+    fh_rows.loc[fh_rows["indicator"] == "p0", "indicator"] = "p0_fay_herriot"
     est.append(fh_rows)
+    um = kelurahan_unit_map(inp, prepared[curr], lines[curr], period=curr, conf=conf, reliability=rel,
+                            names=names, seed=cfg.seed, z=ci_quantile(cfg))
+    est.append(um["rows"])
+    # sanity check published beside the EBP aggregates: the direct P0 of the city and kecamatan
+    dp0 = city[(city["indicator"] == "p0") & city["domain_level"].isin(["kota", "kecamatan"])]
+    um["aggregates"] = um["aggregates"].merge(
+        dp0[["domain_code", "estimate", "se", "ci_low", "ci_high"]].rename(columns={
+            "estimate": "direct_p0", "se": "direct_se", "ci_low": "direct_ci_low", "ci_high": "direct_ci_high"}),
+        on="domain_code", how="left", validate="one_to_one")
 
     pmt_tab, model = pmt_validation(prepared[prev], prepared[curr], lines[curr],
                                     folds=int(conf["pmt_folds"]), share=float(conf["bottom_share"]), seed=cfg.seed)
@@ -371,7 +436,14 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
         "pmt_coefficients": coef,
         "published_poverty": published_tab,
         "concept_notes": notes,
+        "ebp_kelurahan": um["kelurahan"],
+        "ebp_aggregates": um["aggregates"],
+        "ebp_diagnostics": um["diagnostics"],
+        "ebp_coefficients": um["coefficients"],
+        "ebp_transformations": um["transformations"],
+        "ebp_selection": um["selection"],
+        "covariate_harmonisation": um["harmonisation"],
     }
-    info = {"fh": km, "pmt": model, "lines": lines, "dropped_rows": {y: prepared[y].attrs.get("dropped_rows", 0)
+    info = {"fh": km, "ebp": um["map"], "pmt": model, "lines": lines, "dropped_rows": {y: prepared[y].attrs.get("dropped_rows", 0)
                                                                        for y in prepared}}
     return StageOutputs(estimates=estimates, tables=tables, info=info)
