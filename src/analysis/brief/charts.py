@@ -192,12 +192,15 @@ def _sae_frame(data, kecamatan: str | None = None) -> pd.DataFrame | None:
     """Kelurahan P0: model rows (``p0``, level ``kelurahan``, methods ``fay_herriot*``) from the
     estimates, the benchmarked version (``p0_benchmarked``) and the direct survey estimates of
     ``poverty/tables/kelurahan_p0.csv`` (``direct_estimate, direct_ci_low, direct_ci_high``)."""
-    model = data.select("p0", "kelurahan")
+    # The brief's wording describes the Fay-Herriot model: since the unit-level EBP took the
+    # headline ``p0`` kelurahan rows, the Fay-Herriot rows are ``p0_fay_herriot`` (older outputs:
+    # ``p0`` with a fay_herriot method). Showing the EBP needs the brief's text changed with it.
+    model = data.select("p0_fay_herriot", "kelurahan")
+    if model.empty:
+        model = data.select("p0", "kelurahan")
     if model.empty:
         return None
-    # the unit-level EBP when the stage produced it, else the Fay-Herriot rows (older releases)
-    meth = model["method"].astype(str)
-    model = model[meth.str.startswith("ebp") | meth.str.startswith("fay_herriot")]
+    model = model[model["method"].astype(str).str.startswith("fay_herriot")]
     if model.empty:
         return None
     df = model[["domain_code", "domain_name", "estimate", "ci_low", "ci_high", "rse", "n_sample", "flag",

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from analysis import sae_unit
 from analysis.poverty import smallarea, targeting
@@ -117,6 +118,14 @@ def kelurahan_ebp(d: pd.DataFrame, households: pd.DataFrame, members: pd.DataFra
     ``d`` needs ``pengeluaran_kapita, jumlah_art, bobot, strata, psu, kode_kel`` and the PMT
     inputs; ``households``/``members`` are the cleaned registry tables.
     """
+    with threadpool_limits(1):       # many small BLAS calls: threads only contend
+        return _kelurahan_ebp(d, households, members, line, kelurahan_codes=kelurahan_codes,
+                              kecamatan_population=kecamatan_population, mc_reps=mc_reps, boot_reps=boot_reps,
+                              seed=seed)
+
+
+def _kelurahan_ebp(d, households, members, line, *, kelurahan_codes, kecamatan_population, mc_reps, boot_reps,
+                   seed) -> UnitMap:
     codes = list(kelurahan_codes)
     idx = {c: i for i, c in enumerate(codes)}
     m = len(codes)
