@@ -250,7 +250,7 @@ def select_transformation(y, X, area, m: int | None = None, *, kinds=("log", "bo
                           lambda_bounds=(-1.0, 2.0)) -> tuple[Transformation, pd.DataFrame]:
     """Choose the transformation by AIC of the REML likelihood including the Jacobian.
 
-    Returns the chosen :class:`Transformation` and a table (kind, param, loglik, n_params, aic,
+    Returns the chosen :class:`Transformation` and a table (kind, param, loglik, transformation_params, aic,
     chosen, at_bound). A parameter that lands on its search bound is reported (``at_bound``):
     the likelihood then prefers a transformation outside the family's sensible range.
     """
@@ -280,11 +280,11 @@ def select_transformation(y, X, area, m: int | None = None, *, kinds=("log", "bo
             raise ValueError(f"unknown transformation {kind!r}")
         ll = _transformed_loglik(tr, y, X, area, m)
         cands[kind] = tr
-        rows.append({"transformation": tr.label, "param": tr.param, "scale": g, "loglik": ll, "n_params": k,
-                     "aic": -2 * ll + 2 * k, "at_bound": bool(at_bound)})
+        rows.append({"transformation": tr.label, "param": tr.param, "scale": g, "loglik": ll,
+                     "transformation_params": k, "aic": -2 * ll + 2 * k, "at_bound": bool(at_bound)})
     tab = pd.DataFrame(rows)
     ok = tab[~tab["at_bound"]] if (~tab["at_bound"]).any() else tab
-    best = ok.sort_values(["aic", "n_params"], kind="mergesort").iloc[0]
+    best = ok.sort_values(["aic", "transformation_params"], kind="mergesort").iloc[0]
     tab["chosen"] = tab["transformation"] == best["transformation"]
     return cands[{"log": "log", "boxcox": "boxcox", "logshift": "log_shift"}[best["transformation"]]], tab
 
@@ -357,7 +357,7 @@ def select_covariates(y, X: pd.DataFrame, area, groups: dict[str, list[str]], m:
         return -2 * fit.loglik + k * np.log(n), cols
 
     cur, cols = bic(active)
-    steps = [{"step": 0, "removed": "", "criterion": criterion, "value": cur, "n_columns": len(cols)}]
+    steps = [{"step": 0, "removed": "", "criterion": criterion, "value": cur, "design_columns": len(cols)}]
     step = 0
     while active:
         trials = [(bic([g for g in active if g != drop])[0], drop) for drop in active]
@@ -368,7 +368,7 @@ def select_covariates(y, X: pd.DataFrame, area, groups: dict[str, list[str]], m:
         active.remove(drop)
         cur = best
         steps.append({"step": step, "removed": drop, "criterion": criterion, "value": best,
-                      "n_columns": len(bic(active)[1])})
+                      "design_columns": len(bic(active)[1])})
     return bic(active)[1], pd.DataFrame(steps)
 
 

@@ -30,6 +30,7 @@ from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from analysis import sae_unit
+from analysis.codes import KOTA_CODE
 from analysis.poverty import smallarea, targeting
 
 # kelurahan aggregates of the registry offered to the model (smallarea.COVARIATE_DESCRIPTIONS)
@@ -183,7 +184,7 @@ def _kelurahan_ebp(d, households, members, line, *, kelurahan_codes, kecamatan_p
     # aggregates: persons-weighted EBP (point) with the MSE of a sum of independent area errors
     # as a lower bound is not claimed; aggregates are reported as checks beside direct estimates
     agg_rows = []
-    for level, key in (("kecamatan", t["kecamatan_code"]), ("kota", pd.Series("64.74", index=t.index))):
+    for level, key in (("kecamatan", t["kecamatan_code"]), ("kota", pd.Series(KOTA_CODE, index=t.index))):
         for code, grp in t.groupby(key.to_numpy()):
             W = grp["persons"].sum()
             agg_rows.append({"domain_level": level, "domain_code": code,
