@@ -9,6 +9,10 @@ SHELL := bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
+# Independent targets (stages 02-04, the briefs per language and kecamatan) run in parallel on
+# all cores, each target's output printed whole when it finishes; `make -j1` runs serially.
+# Outputs are byte-identical either way (tests/test_pipeline_e2e.py builds with -j).
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1) --output-sync=target
 
 CONFIG ?= config/demo-2024.yaml
 # OUT redirects everything the pipeline writes (used by `make verify` and the tests).
@@ -130,15 +134,17 @@ $(REPORT)/MANIFEST.json: $(foreach l,$(LANGUAGES),$(STAMP)/05_brief_$(l).ok) $(K
 
 # ---------------------------------------------------------------------------------------------
 # Checks.
-test: $(VENV)/.installed ## run all tests: unit and fixture tests, end-to-end pipeline, nbval
+# The end-to-end test builds the pipeline once and runs on it both the byte-identity check
+# and nbval's output comparison of every executed notebook (tests/test_pipeline_e2e.py).
+test: $(VENV)/.installed ## run all tests: unit and fixture tests, end-to-end pipeline with nbval comparison
 	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests
-	$(MAKE) --no-print-directory test-nbval
 
 test-unit: $(VENV)/.installed ## unit and fixture tests only (no pipeline run)
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" tests
 
 # nbval re-executes the release's executed notebooks (writing into a scratch folder) and
-# compares every stored output except what tests/nbval_sanitize.cfg declares volatile.
+# compares every stored output except what tests/nbval_sanitize.cfg declares volatile
+# (standalone; `make test` makes the same comparison on its one pipeline build).
 test-nbval: $(VENV)/.installed
 	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && export ANALYSIS_OUTPUT_DIR=$$scratch && \
 	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \

@@ -84,7 +84,9 @@ def execute(source: Path, output: Path, parameters: dict, *, timeout: int = 1800
     import papermill as pm
 
     source, output = Path(source), Path(output)
-    build_nb = paths.build_dir() / "notebooks" / (source.stem + ".ipynb")
+    # one converted copy per output: parallel runs of one source (briefs per language) must
+    # not write the same file
+    build_nb = paths.build_dir() / "notebooks" / (output.stem + ".ipynb")
     build_nb.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(load_source(source), build_nb)
     output.parent.mkdir(parents=True, exist_ok=True)
