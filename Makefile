@@ -90,6 +90,7 @@ $(STAMP)/raw.ok: $(RAW_FILES) $(CONFIG) | $(VENV)/.installed
 	@mkdir -p $(@D) && touch $@
 
 $(STAMP)/01_clean.ok: $(CLEAN_DEPS) $(CONFIG) $(STAMP)/raw.ok
+	$(PY) -m analysis.preflight --config $(CONFIG)
 	$(RUN) notebooks/01_clean.py $(BEXEC)/01_clean.ipynb -p config_path $(CONFIG)
 	@touch $@
 

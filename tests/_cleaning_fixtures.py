@@ -17,28 +17,30 @@ import numpy as np
 import pandas as pd
 import yaml
 
-WILAYAH_CSV = """kemendagri_code,name,level,parent_code,bps_code,name_variants
-64,Kalimantan Timur,provinsi,,,Kaltim
-64.74,Kota Bontang,kota,64,,Bontang
-64.74.01,Bontang Utara,kecamatan,64.74,6474020,
-64.74.01.1001,Bontang Kuala,kelurahan,64.74.01,,
-64.74.01.1002,Bontang Baru,kelurahan,64.74.01,,
-64.74.01.1003,Lok Tuan,kelurahan,64.74.01,,Loktuan
-64.74.01.1004,Guntung,kelurahan,64.74.01,,
-64.74.01.1005,Gunung Elai,kelurahan,64.74.01,,Guntung Elai
-64.74.01.1006,Api-Api,kelurahan,64.74.01,,Api-api
-64.74.02,Bontang Selatan,kecamatan,64.74,6474010,
-64.74.02.1001,Tanjung Laut,kelurahan,64.74.02,,
-64.74.02.1002,Berbas Tengah,kelurahan,64.74.02,,Berebas Tengah;Berbas Tangah
-64.74.02.1003,Berbas Pantai,kelurahan,64.74.02,,
-64.74.02.1004,Satimpo,kelurahan,64.74.02,,
-64.74.02.1005,Bontang Lestari,kelurahan,64.74.02,,
-64.74.02.1006,Tanjung Laut Indah,kelurahan,64.74.02,,
-64.74.03,Bontang Barat,kecamatan,64.74,6474030,
-64.74.03.1001,Belimbing,kelurahan,64.74.03,,
-64.74.03.1002,Gunung Telihan,kelurahan,64.74.03,,
-64.74.03.1003,Kanaan,kelurahan,64.74.03,,
+WILAYAH_CSV = """kemendagri_code,name,level,parent_code,bps_code,name_variants,population_2024
+64,Kalimantan Timur,provinsi,,,Kaltim,
+64.74,Kota Bontang,kota,64,,Bontang,18750
+64.74.01,Bontang Utara,kecamatan,64.74,6474020,,6900
+64.74.01.1001,Bontang Kuala,kelurahan,64.74.01,,,
+64.74.01.1002,Bontang Baru,kelurahan,64.74.01,,,
+64.74.01.1003,Lok Tuan,kelurahan,64.74.01,,Loktuan,
+64.74.01.1004,Guntung,kelurahan,64.74.01,,,
+64.74.01.1005,Gunung Elai,kelurahan,64.74.01,,Guntung Elai,
+64.74.01.1006,Api-Api,kelurahan,64.74.01,,Api-api,
+64.74.02,Bontang Selatan,kecamatan,64.74,6474010,,8500
+64.74.02.1001,Tanjung Laut,kelurahan,64.74.02,,,
+64.74.02.1002,Berbas Tengah,kelurahan,64.74.02,,Berebas Tengah;Berbas Tangah,
+64.74.02.1003,Berbas Pantai,kelurahan,64.74.02,,,
+64.74.02.1004,Satimpo,kelurahan,64.74.02,,,
+64.74.02.1005,Bontang Lestari,kelurahan,64.74.02,,,
+64.74.02.1006,Tanjung Laut Indah,kelurahan,64.74.02,,,
+64.74.03,Bontang Barat,kecamatan,64.74,6474030,,3350
+64.74.03.1001,Belimbing,kelurahan,64.74.03,,,
+64.74.03.1002,Gunung Telihan,kelurahan,64.74.03,,,
+64.74.03.1003,Kanaan,kelurahan,64.74.03,,,
 """
+
+POVERTY_LINES_CSV = "year,garis_kemiskinan_rp\n2023,763661\n2024,801945\n"
 
 EDUCATION = ["tidak_sekolah", "belum_tamat_sd", "sd", "smp", "sma", "smk", "diploma", "universitas"]
 
@@ -52,7 +54,14 @@ CONTRACTS = {
             "parent_code": {"type": "string"},
             "bps_code": {"type": "string"},
             "name_variants": {"type": "string"},
-        }}}},
+            "population_2024": {"type": "integer", "min": 0},
+        }},
+        "poverty_lines": {
+            "title": "Poverty lines (fixture)", "primary_key": ["year"],
+            "columns": {
+                "year": {"type": "string", "nullable": False, "pattern": r"^\d{4}$"},
+                "garis_kemiskinan_rp": {"type": "integer", "min": 1},
+            }}}},
     "registry.yaml": {"schemas": {
         "dtsen_households": {
             "title": "DTSEN families (fixture)", "grain": "one row per family", "primary_key": ["id_keluarga"],
@@ -304,6 +313,7 @@ def make_fixture(root: Path, n_households: int = 40) -> Fixture:
     for name, spec in CONTRACTS.items():
         (contracts / name).write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (raw / "reference" / "wilayah_bontang.csv").write_text(WILAYAH_CSV, encoding="utf-8")
+    (raw / "reference" / "poverty_lines.csv").write_text(POVERTY_LINES_CSV, encoding="utf-8")
     hh, mem = households_members(n_households)
     hh.to_csv(raw / "registry" / "dtsen_keluarga.csv", index=False)
     mem.to_csv(raw / "registry" / "dtsen_anggota.csv", index=False)
@@ -320,8 +330,12 @@ def make_fixture(root: Path, n_households: int = 40) -> Fixture:
         "sakernas_2024": {"file": "sakernas/sakernas_agustus_2024.csv", "schema": "sakernas"},
         "vacancies": {"file": "disnaker/lowongan_2024.xlsx", "schema": "vacancies"},
         "wilayah": {"file": "reference/wilayah_bontang.csv", "schema": "wilayah"},
+        "poverty_lines": {"file": "reference/poverty_lines.csv", "schema": "poverty_lines"},
     }
-    config = write_config(root, raw, corrections, inputs)
+    # the fixture's weights are random: its populations (WILAYAH_CSV) are set near the two years'
+    # weighted totals, and its Sakernas represents about 42 % of them
+    config = write_config(root, raw, corrections, inputs,
+                          preflight={"weight_total_tolerance": 0.3, "surveys": {"sakernas": {"population_share": 0.42}}})
     return Fixture(root=root, config=config, contracts=contracts, raw=raw, corrections=corrections)
 
 

@@ -30,6 +30,7 @@ OPTIONAL_KEYS = {
     "labour": {},
     "skills": {},
     "brief": {},
+    "preflight": {},
 }
 DEFAULT_RELIABILITY = {"rse_caution": 25.0, "rse_unreliable": 50.0, "min_n_sample": 30, "ci_level": 0.95}
 DEFAULT_PRIVACY = {"suppression_min_count": 10}
@@ -68,6 +69,7 @@ class RunConfig:
     labour: dict[str, Any] = field(default_factory=dict)
     skills: dict[str, Any] = field(default_factory=dict)
     brief: dict[str, Any] = field(default_factory=dict)
+    preflight: dict[str, Any] = field(default_factory=dict)
 
     @property
     def language(self) -> str:
@@ -133,7 +135,16 @@ def load_config(path: str | Path) -> RunConfig:
             spec = {"file": spec}
         if not isinstance(spec, dict) or "file" not in spec:
             raise ConfigError(f"{path}: input '{name}' needs a 'file'")
+        extra = sorted(set(spec) - {"file", "schema", "year", "layout"})
+        if extra:
+            raise ConfigError(f"{path}: input '{name}': unknown key(s) {', '.join(extra)} "
+                              "(allowed: file, schema, year, layout)")
         norm_inputs[name] = {"file": str(spec["file"]), "schema": str(spec.get("schema", name))}
+        # optional: the survey year the file must hold (else the name's _<yyyy> suffix) and the
+        # source layout it is delivered in (src/analysis/contracts/layouts/)
+        for opt in ("year", "layout"):
+            if spec.get(opt) is not None:
+                norm_inputs[name][opt] = str(spec[opt])
     kwargs = {k: data.get(k, default) for k, default in OPTIONAL_KEYS.items()}
     kwargs["reliability"] = {**DEFAULT_RELIABILITY, **(kwargs["reliability"] or {})}
     kwargs["privacy"] = {**DEFAULT_PRIVACY, **(kwargs["privacy"] or {})}

@@ -33,6 +33,7 @@ from analysis.cleaning import rules
 from analysis.cleaning import _vec
 from analysis.cleaning._vec import regex_match
 from analysis.cleaning.corrections import apply_corrections
+from analysis.cleaning.preflight import preflight_checks
 from analysis.cleaning.progress import progress_tables
 from analysis.cleaning.pseudonymise import Pseudonymiser, primary_pseudonym, pseudonymise, resolve_key, row_keys
 from analysis.cleaning.rules import CleaningLog
@@ -179,6 +180,8 @@ def _run(cfg, contracts: dict[str, Schema] | None = None) -> CleanOutputs:
     ctx = ValidationContext(tables, wilayah, opts)
     report = validate_tables(tables, ctx)
     report.extend(problems + corr_problems)
+    # plausibility of well-formed files (years, weight totals, coverage, poverty lines)
+    report.extend(preflight_checks(cfg, {n: t for n, t in tables.items() if t.ok}))
     lap("validate")
     if report.fatal:
         raise DataContractError(report)
