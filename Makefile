@@ -58,7 +58,7 @@ BRIEF_DEPS := $(CORE) $(call pkg,brief) $(call pkg,provenance)
 
 KEC_STAMPS := $(foreach k,$(KECAMATAN),$(STAMP)/06_kecamatan_$(k).ok)
 
-.PHONY: help report test test-unit test-nbval verify lab env lock data simulate benchmark clean
+.PHONY: help report test test-unit test-nbval verify lab env lock data simulate benchmark clean new-period
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -160,6 +160,10 @@ verify: $(VENV)/.installed ## rebuild from raw data in a temporary folder and co
 	$(MAKE) --no-print-directory report CONFIG=$(CONFIG) OUT=$$scratch && \
 	$(PY) -m analysis.provenance compare --manifest reports/$(PERIOD)/MANIFEST.json \
 	  --rebuilt $$scratch/reports/$(PERIOD) --release reports/$(PERIOD)
+
+new-period: $(VENV)/.installed ## set up a new period: make new-period PERIOD=2025 RAW=data/raw/2025 (writes config/<PERIOD>.yaml)
+	@if [ -z "$(RAW)" ]; then echo "usage: make new-period PERIOD=<year> RAW=<raw folder>"; exit 2; fi
+	$(PY) -m analysis.newperiod --period "$(PERIOD)" --raw "$(RAW)"
 
 lab: $(VENV)/.installed ## open the notebooks in JupyterLab with the project kernel
 	$(PY) -m jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)

@@ -319,6 +319,7 @@ def make_fixture(root: Path, n_households: int = 40) -> Fixture:
     mem.to_csv(raw / "registry" / "dtsen_anggota.csv", index=False)
     susenas(year=2023).to_csv(raw / "susenas" / "susenas_kp_maret_2023.csv", index=False)
     pyreadstat.write_dta(susenas(year=2024), str(raw / "susenas" / "susenas_kp_maret_2024.dta"))
+    sakernas(year=2023).to_csv(raw / "sakernas" / "sakernas_agustus_2023.csv", index=False)
     sakernas(year=2024).to_csv(raw / "sakernas" / "sakernas_agustus_2024.csv", index=False)
     write_xlsx_with_titles(vacancies(), raw / "disnaker" / "lowongan_2024.xlsx",
                            ["DINAS KETENAGAKERJAAN KOTA BONTANG", "Rekap lowongan kerja 2024"])
@@ -327,6 +328,7 @@ def make_fixture(root: Path, n_households: int = 40) -> Fixture:
         "dtsen_members": {"file": "registry/dtsen_anggota.csv", "schema": "dtsen_members"},
         "susenas_2023": {"file": "susenas/susenas_kp_maret_2023.csv", "schema": "susenas_kp"},
         "susenas_2024": {"file": "susenas/susenas_kp_maret_2024.dta", "schema": "susenas_kp"},
+        "sakernas_2023": {"file": "sakernas/sakernas_agustus_2023.csv", "schema": "sakernas"},
         "sakernas_2024": {"file": "sakernas/sakernas_agustus_2024.csv", "schema": "sakernas"},
         "vacancies": {"file": "disnaker/lowongan_2024.xlsx", "schema": "vacancies"},
         "wilayah": {"file": "reference/wilayah_bontang.csv", "schema": "wilayah"},

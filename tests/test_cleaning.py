@@ -283,7 +283,8 @@ def test_fixture_run_is_clean_and_complete(fixture_run):
     fx, cfg, out, hh = fixture_run
     assert out.report.fatal == []
     assert set(out.tables) == {"dtsen_households", "dtsen_members", "susenas_2023", "susenas_2024",
-                               "sakernas_2024", "vacancies", "wilayah", "poverty_lines"}
+                               "sakernas_2023", "sakernas_2024", "vacancies", "wilayah",
+                               "poverty_lines"}
     assert {"cleaning_log", "validation_report", "progress_kecamatan", "progress_kelurahan", "progress_reasons",
             "decile_transitions", "input_files", "cleaning_summary"} <= set(out.clean)
     files = out.clean["input_files"]

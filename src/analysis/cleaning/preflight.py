@@ -115,6 +115,19 @@ def config_checks(cfg) -> list[Violation]:
                              rule=f"{RULE_PREFIX}corrections folder named in the config does not exist: "
                                   f"{display_path(cfg.corrections_dir)} (create it empty for no corrections, "
                                   "or remove the key)", severity=FATAL, file_level=True))
+    # every survey used by a stage is declared for both periods (else stage 02/03 would stop later,
+    # after stage 01 has written, with a hint about a missing Parquet file)
+    declared = {cfg.input_schema(n) for n in cfg.inputs}
+    for schema, prefix in (("susenas_kp", "susenas"), ("sakernas", "sakernas")):
+        if schema not in declared:
+            continue
+        for y in (cfg.previous_period, cfg.period):
+            if f"{prefix}_{y}" not in cfg.inputs:
+                out.append(Violation(dataset="config", file=display_path(cfg.path), column="inputs",
+                                     rule=f"{RULE_PREFIX}an input for each period the run uses "
+                                          f"({cfg.previous_period}, {cfg.period}): no '{prefix}_{y}' "
+                                          f"(contract {schema}) under inputs",
+                                     severity=FATAL, file_level=True))
     return out
 
 
@@ -234,7 +247,10 @@ def _reference(tables: dict[str, LoadedTable], schema: str) -> LoadedTable | Non
 
 
 def _poverty_line_check(cfg, tables, surveys) -> list[Violation]:
-    years = sorted({y for t, y, _ in surveys if t.schema.name == "susenas_kp" and y is not None})
+    years = {y for t, y, _ in surveys if t.schema.name == "susenas_kp" and y is not None}
+    if any(cfg.input_schema(n) == "susenas_kp" for n in cfg.inputs):
+        years |= {str(cfg.previous_period), str(cfg.period)}     # the poverty stage uses both
+    years = sorted(years)
     if not years:
         return []
     pl = _reference(tables, "poverty_lines")
