@@ -149,6 +149,31 @@ def recognise(columns_options: list[list[str]], contracts) -> tuple[str | None, 
     return best[0], best[1]
 
 
+def _recognise_layout(path: Path, layouts) -> Recognised | None:
+    """A delivered file recognised by a source layout's file pattern (its year from the name)."""
+    rel = path.name
+    fits, mismatch = [], []
+    for lay in layouts.values():
+        for mod in lay.modules.values():
+            m = mod.regex().search(path.name)
+            if m is None:
+                continue
+            year = int(m.group("year"))
+            if not mod.main:
+                return Recognised(rel, None, layout=lay.name, years=(str(year),),
+                                  note=f"module '{mod.name}' of layout {lay.name} (read with its main file)")
+            (fits if year in lay.years else mismatch).append((lay, year))
+    if fits:
+        lay, year = fits[0]
+        return Recognised(rel, lay.contract, layout=lay.name, years=(str(year),))
+    if mismatch:
+        lay, year = mismatch[0]
+        return Recognised(rel, None, layout=lay.name, years=(str(year),),
+                          note=f"file of {year} but layout {lay.name} fits {', '.join(map(str, lay.years))}: add a "
+                               "layout for that year (src/analysis/contracts/layouts/); not used")
+    return None
+
+
 def survey_years(path: Path) -> tuple[str, ...]:
     """Distinct values of ``tahun`` in a survey file (as text, sorted)."""
     import pandas as pd
@@ -196,12 +221,20 @@ def inspect(raw_dir: Path, period: str, previous: str, template: dict, contracts
     if not raw_dir.is_dir():
         raise NewPeriodError(f"{raw_dir}: raw folder not found")
     plan = Plan(period=period, previous=previous, raw_dir=raw_dir)
+    from analysis.cleaning.layouts import load_layouts
+
+    layouts = load_layouts(contracts=contracts)
     files = sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.name not in SKIP_NAMES
                    and not p.name.startswith((".", "~$")))
     for p in files:
         rel = p.relative_to(raw_dir).as_posix()
         if p.suffix.lower() not in SUPPORTED:
             plan.files.append(Recognised(rel, None, note=f"not a data file ({p.suffix or 'no extension'}): ignored"))
+            continue
+        by_layout = _recognise_layout(p, layouts)
+        if by_layout is not None:
+            by_layout.file = rel
+            plan.files.append(by_layout)
             continue
         try:
             schema, _ = recognise(header_candidates(p), contracts)

@@ -33,6 +33,7 @@ from analysis.cleaning import rules
 from analysis.cleaning import _vec
 from analysis.cleaning._vec import regex_match
 from analysis.cleaning.corrections import apply_corrections
+from analysis.cleaning.layouts import read_input
 from analysis.cleaning.preflight import preflight_checks
 from analysis.cleaning.progress import progress_tables
 from analysis.cleaning.pseudonymise import Pseudonymiser, primary_pseudonym, pseudonymise, resolve_key, row_keys
@@ -98,7 +99,8 @@ def load_inputs(cfg, contracts: dict[str, Schema]) -> tuple[dict[str, LoadedTabl
             continue
         t = LoadedTable(name=name, schema=schema, path=path)
         try:
-            t.df, t.info = read_table(path, schema)
+            # the file as delivered (BPS/Kemensos layout named in the config) or in the contract's own
+            t.df, t.info = read_input(cfg, name, schema)
         except ReadError as exc:
             t.read_error = exc
         tables[name] = t
