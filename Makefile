@@ -50,7 +50,8 @@ pkg = $(wildcard src/analysis/$(1).py src/analysis/$(1)/*.py src/analysis/$(1)/*
         src/analysis/$(1)/templates/* src/analysis/$(1)/templates/*/*)
 RAW_FILES := $(shell find $(RAW_DIR) -type f 2>/dev/null)
 CORR_FILES := $(shell find $(CORR_DIR) -type f 2>/dev/null)
-CLEAN_DEPS := notebooks/01_clean.py $(CORE) $(call pkg,contracts) $(call pkg,cleaning) $(CORR_FILES)
+CLEAN_DEPS := notebooks/01_clean.py $(CORE) $(call pkg,contracts) $(wildcard src/analysis/contracts/layouts/*.yaml) \
+  $(call pkg,cleaning) $(CORR_FILES)
 POVERTY_DEPS := notebooks/02_poverty.py $(CORE) $(call pkg,survey) $(call pkg,sae) $(call pkg,sae_unit) $(call pkg,poverty)
 LABOUR_DEPS := notebooks/03_labour.py $(CORE) $(call pkg,survey) $(call pkg,labour)
 SKILLS_DEPS := notebooks/04_skills.py $(CORE) $(call pkg,skills)

@@ -82,3 +82,33 @@ def test_refuses_to_overwrite_and_unknown_folder(tmp_path, raw_copy, capsys):
     rc, _, _ = _run(tmp_path, raw_copy, "2025", "--no-hash")
     assert rc == 1 and "exists; use --force" in capsys.readouterr().err
     assert cfg_path.read_text() == "x"
+
+
+def test_delivered_layout_recognised_by_its_file_names(tmp_path, raw_copy, capsys, monkeypatch):
+    """Susenas 2024 delivered as BPS modules: recognised, named by year, read through the layout."""
+    import pandas as pd
+
+    from analysis.cleaning.layouts import load_layouts, write_layout_files
+    from analysis.contracts import load_contracts
+    from analysis.io import read_table
+
+    monkeypatch.setenv("BONTANG_PSEUDONYM_KEY", "test-key")
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_copy, raw)
+    contracts = load_contracts()
+    df, _ = read_table(raw / "susenas" / "susenas_kp_maret_2024.dta", contracts["susenas_kp"])
+    df = df[df["sumber_penerangan"] != "pln_2200va_lebih"].reset_index(drop=True)
+    (raw / "susenas" / "susenas_kp_maret_2024.dta").unlink()
+    write_layout_files(load_layouts()["susenas_maret_2024"], df.drop(columns="penerima_pbi"), raw / "susenas", 2024)
+    rc, cfg_path, _ = _run(tmp_path, raw, "2024", "--no-hash")
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "module 'blok43' of layout susenas_maret_2024" in out
+    cfg = load_config(cfg_path)
+    assert cfg.inputs["susenas_2024"] == {"file": "susenas/ssn202403_kor_rt.dta", "schema": "susenas_kp",
+                                          "layout": "susenas_maret_2024"}
+    from analysis.cleaning.preflight import preflight_inputs
+
+    got = preflight_inputs(cfg, contracts)["susenas_2024"]
+    assert got.ok and len(got.df) == len(df)
+    assert pd.Series(got.df["jenis_lantai"]).tolist() == df["jenis_lantai"].tolist()
