@@ -12,7 +12,7 @@ from analysis import paths
 from analysis.cleaning.layouts import (LayoutDefinitionError, LayoutError, load_layouts, read_input,
                                        read_with_layout, write_layout_files)
 from analysis.contracts import load_contracts
-from analysis.io import read_table
+from analysis.cleaning.reader import read_table
 
 LAYOUT = "susenas_maret_2024"
 

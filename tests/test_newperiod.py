@@ -90,7 +90,7 @@ def test_delivered_layout_recognised_by_its_file_names(tmp_path, raw_copy, capsy
 
     from analysis.cleaning.layouts import load_layouts, write_layout_files
     from analysis.contracts import load_contracts
-    from analysis.io import read_table
+    from analysis.cleaning.reader import read_table
 
     monkeypatch.setenv("BONTANG_PSEUDONYM_KEY", "test-key")
     raw = tmp_path / "raw"

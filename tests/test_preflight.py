@@ -20,7 +20,7 @@ import yaml
 
 from analysis.cleaning import DataContractError, run_clean_stage, write_clean_outputs
 from analysis.cleaning.preflight import input_year, run_preflight
-from analysis.cleaning.testing import edit_csv, make_fixture, tree_hash
+from _cleaning_fixtures import edit_csv, make_fixture, tree_hash
 from analysis.config import load_config
 from analysis.contracts import load_contracts
 

@@ -243,10 +243,11 @@ def test_no_import_circle_between_modules():
         visit(n)
 
 
-RAW_READERS = {"analysis.paths", "analysis.config", "analysis.provenance", "analysis.brief.privacy"}
+RAW_READERS = {"analysis.paths", "analysis.config", "analysis.provenance", "analysis.brief.privacy",
+               "analysis.newperiod"}
 """Besides stage 01 (``analysis.cleaning``) and the generator (``analysis.synth``, which writes
-the raw data): paths and the config define where raw data lie, provenance hashes the raw files, and the privacy
-gate reads raw names to look for leaks."""
+the raw data): paths and the config define where raw data lie, provenance hashes the raw files, the privacy
+gate reads raw names to look for leaks, and newperiod inspects a raw folder to write a run config."""
 
 
 def test_only_cleaning_reads_raw_data():

@@ -190,7 +190,7 @@ def survey_years(path: Path) -> tuple[str, ...]:
         df, _ = reader(str(path), usecols=[col])
         s = df[col]
     else:
-        from analysis.io import read_table
+        from analysis.cleaning.reader import read_table
 
         df, _ = read_table(path)
         col = next((c for c in df.columns if str(c).casefold() == YEAR_COLUMN), None)
@@ -301,7 +301,7 @@ def inspect(raw_dir: Path, period: str, previous: str, template: dict, contracts
 
 def _reference_gaps(plan: Plan) -> None:
     """Poverty lines and reference population, read from the recognised reference files."""
-    from analysis.io import read_table
+    from analysis.cleaning.reader import read_table
 
     pl = plan.inputs.get("poverty_lines")
     susenas_years = [y for y in (plan.previous, plan.period) if f"susenas_{y}" in plan.inputs]

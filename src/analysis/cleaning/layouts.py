@@ -40,7 +40,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.io import FileInfo, ReadError, coerce_to_contract, read_table
+from analysis.cleaning.reader import FileInfo, ReadError, coerce_to_contract, read_table
 
 LAYOUTS_DIR = paths.CONTRACTS_DIR / "layouts"
 LAYOUT_CONTRACT = "contract"
@@ -189,7 +189,7 @@ def load_layouts(directory: str | Path | None = None, contracts=None) -> dict[st
 
 def _text(s: pd.Series) -> pd.Series:
     """Codes as text: integral floats (Stata stores codes as doubles) without '.0'."""
-    from analysis.io import _as_text
+    from analysis.cleaning.reader import _as_text
 
     return _as_text(s)
 
@@ -376,7 +376,7 @@ def read_with_layout(layout: Layout, path: str | Path, schema=None, *, year: int
     out = out.astype(object).where(out.notna(), None)
     for c in out.columns:
         out[c] = out[c].map(lambda v: None if v is None or v == "" else str(v))
-    from analysis.io import _column_types
+    from analysis.cleaning.reader import _column_types
 
     types = _column_types(schema) if schema is not None else {}
     out = coerce_to_contract(out, types) if types else out

@@ -41,7 +41,7 @@ import pandas as pd
 
 from analysis.cleaning.table import LoadedTable
 from analysis.cleaning.validate import FATAL, MAX_EXAMPLES, Violation, _numeric
-from analysis.io import display_path
+from analysis.cleaning.reader import display_path
 
 # Defaults of the config section ``preflight`` (each may be overridden there).
 DEFAULT_PREFLIGHT = {
