@@ -59,7 +59,7 @@ BRIEF_DEPS := $(CORE) $(call pkg,brief) $(call pkg,provenance)
 
 KEC_STAMPS := $(foreach k,$(KECAMATAN),$(STAMP)/06_kecamatan_$(k).ok)
 
-.PHONY: help report test test-unit test-nbval verify lab env lock data simulate benchmark clean new-period
+.PHONY: help report test test-unit test-nbval verify lab env lock data simulate simulate-kelurahan benchmark clean new-period
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -174,6 +174,13 @@ data: $(VENV)/.installed ## regenerate the synthetic raw data byte for byte (dat
 
 simulate: $(VENV)/.installed ## Monte-Carlo bias and CI coverage of the poverty estimators (minutes)
 	$(PY) simulations/simulate_poverty.py
+
+# Kelurahan direct / Fay-Herriot / EBP on three synthetic cities; SIM_REPS samples each, with
+# SIM_BOOT bootstrap replicates inside every EBP (200 / 200 takes hours on 2 cores).
+SIM_REPS ?= 20
+SIM_BOOT ?= 50
+simulate-kelurahan: $(VENV)/.installed ## design-based simulation of the kelurahan P0 estimators (long)
+	for s in 20250521 777 4242; do $(PY) simulations/simulate_kelurahan.py --seed $$s --reps $(SIM_REPS) --mc 50 --boot $(SIM_BOOT); done
 
 benchmark: $(VENV)/.installed ## speed and memory benchmarks (minutes; R optional)
 	$(PY) benchmarks/bench_fgt.py
