@@ -26,10 +26,22 @@ ctx = s.context(config_path, language)
 show(s.header(ctx))
 
 # %%
+show(s.decisions(ctx))
+
+# %%
 show(s.headline_figures(ctx))
 
 # %%
 show(s.main_points(ctx))
+
+# %%
+show(s.official_box(ctx))
+
+# %%
+show(s.glossary(ctx))
+
+# %%
+show(s.annex(ctx))
 
 # %%
 show(s.progress(ctx))
@@ -39,6 +51,9 @@ show(s.poverty(ctx))
 
 # %%
 show(s.labour(ctx))
+
+# %%
+show(s.industry_section(ctx))
 
 # %%
 show(s.skills(ctx))

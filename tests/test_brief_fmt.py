@@ -11,7 +11,7 @@ from analysis.brief import fmt
     (fmt.rupiah, (801945,), "Rp801.945", "Rp801,945"),
     (fmt.count, (7110,), "7.110 jiwa", "7,110 people"),
     (fmt.number, (1234567.891, 2), "1.234.567,89", "1,234,567.89"),
-    (fmt.points, (-0.37,), "0,37 poin", "0.37 percentage points"),
+    (fmt.points, (-0.37,), "0,37 persen poin", "0.37 percentage points"),
     (fmt.ci, (2.9, 4.58), "2,90\u20134,58", "2.90\u20134.58"),
     (fmt.signed, (-0.37,), "\u22120,37", "\u22120.37"),
     (fmt.signed, (1.5, 1), "+1,5", "+1.5"),

@@ -51,10 +51,10 @@ def test_indonesian_content(built):
     assert '<html lang="id">' in page
     assert "DATA SINTETIS \u2014 bukan data resmi" in page
     assert "3,74 persen" in page and "7.110 jiwa" in page
-    assert "perubahan masih dalam batas sampling error" in page        # P0: not significant
-    assert "turun 0,68 poin, dari 7,74 persen menjadi 7,06 persen" in page  # TPT: significant
+    assert "perubahan masih dalam batas galat sampling" in page        # P0: not significant
+    assert "turun 0,68 persen poin, dari 7,74 persen menjadi 7,06 persen" in page  # TPT: holds after BH
     assert "21 Mei 2025" in page                                        # SOURCE_DATE_EPOCH
-    for sec in ("Angka utama", "Poin-poin penting", "Kemajuan pemutakhiran", "Kemiskinan menurut kecamatan",
+    for sec in ("Keputusan untuk rapat", "Angka utama", "Poin-poin penting", "Angka resmi BPS", "Glosarium", "Lampiran", "Kemajuan pemutakhiran", "Kemiskinan menurut kecamatan",
                 "Ketenagakerjaan", "AK/I", "Kesenjangan keterampilan", "Ketepatan sasaran", "Catatan kualitas",
                 "Metode dan definisi", "Sumber data", "Asal-usul"):
         assert sec in page, sec
@@ -75,14 +75,15 @@ def test_real_layout_is_read(built):
     # kelurahan: direct and model, flags said honestly (one synthetic, unverified registry marked)
     assert "Dari 15 estimasi model kelurahan, 7 akurat, 6 perlu hati-hati" in page
     assert "\u2020" in page and "\u2021" in page
-    # education: SD ke bawah; recommendations: the stage's four codes
+    # education: SD ke bawah; recommendations: the stage's codes shown beside this brief's reading
     assert "SD ke bawah" in page
-    for word in ("Perluas", "Rancang ulang", "Kurangi", "Pertahankan"):
+    for word in ("Perluas", "Rancang ulang", "Kurangi", "Pertahankan", "Belum cukup bukti", "Ditutup"):
         assert word in page, word
     for old in ("Hentikan", "Perbaiki isi/skema", ">keep<", ">reform<"):
         assert old not in page
-    # the only significant kecamatan change is worded as a fall; the table says so too
-    assert "TPT Bontang Barat turun 3,40 poin" in page
+    # Bontang Barat's TPT change (p = 0.023, one of 14 tests) does not survive Benjamini-Hochberg
+    assert "TPT Bontang Barat turun" not in page and "Satu-satunya perubahan" not in page
+    assert "Dari 14 perubahan 2023–2024 yang diuji" in page and "1 tetap nyata" in page
     # published context beside the synthetic estimate
     assert "P0 Maret Kota Bontang yang dipublikasikan BPS" in page and "data sintetis" in page
     # quality: counts by flag, suppressed cells, cleaning summary (not the row-level log)
@@ -96,6 +97,48 @@ def test_english_content(built):
     assert "SYNTHETIC DATA \u2014 not official statistics" in page
     assert "3.74 percent" in page and "the change is within sampling error" in page
     assert "down 0.68 percentage points, from 7.74 percent to 7.06 percent" in page
+    assert "Decisions for the meeting" in page and "Official BPS figures" in page and "Glossary" in page
+
+
+def test_decision_page_comes_first(built):
+    page = built["id"].read_text(encoding="utf-8")
+    i = page.index('id="keputusan"')
+    assert i < page.index('id="angka-utama"') < page.index('id="lampiran"') < page.index('id="kemiskinan"')
+    dec = page[i:page.index('id="angka-utama"')]
+    for ex in ("[D1a]", "[D2a]", "[D2b]", "[D3]"):
+        assert ex in dec, ex
+    assert "2.987 keluarga belum diverifikasi" in dec and "31 Juli 2025" in dec
+    assert "Kesalahan inklusi" in dec and "Kesalahan eksklusi" in dec
+    assert "PKH 12 keluarga, BPNT 12 keluarga" in dec
+
+
+def test_every_exhibit_id_is_mapped(built):
+    from analysis.brief.exhibits import exhibit_table
+    mapped = set(exhibit_table("2024")["exhibit"])
+    for which in ("id", "en", "kec"):
+        page = built[which].read_text(encoding="utf-8")
+        shown = set(re.findall(r'data-exhibit="([^"]+)"', page))
+        assert shown and shown <= mapped, shown - mapped
+        # every table, chart and headline card carries an ID
+        assert page.count("<table") == len(re.findall(r'<caption><span class="exhibit-id"', page))
+        assert page.count('<figure class="chart">') == len(re.findall(r'<figcaption><span class="exhibit-id"', page))
+        assert page.count('class="keyfig"') == len(re.findall(r'<div class="kf-label"><span class="exhibit-id"', page))
+
+
+def test_no_english_prose_in_the_indonesian_brief(built):
+    from _language import english_leaks
+    for which in ("id", "kec"):
+        leaks = english_leaks(built[which].read_text(encoding="utf-8"))
+        assert not leaks, "\n".join(leaks[:20])
+    # the checker does find English: the English brief is full of it
+    assert len(english_leaks(built["en"].read_text(encoding="utf-8"))) > 50
+
+
+def test_banner_and_footer_agree_in_a_synthetic_run(built):
+    for which in ("id", "en"):
+        page = built[which].read_text(encoding="utf-8")
+        assert "Boleh dikutip" not in page and "May be quoted" not in page
+    assert "Jangan dikutip" in built["id"].read_text(encoding="utf-8")
 
 
 def test_kecamatan_brief(built):
@@ -109,7 +152,7 @@ def test_kecamatan_brief(built):
 
 def test_kecamatan_significant_change_and_suppression(tmp_path):
     page = bb.build(tmp_path, "06_kecamatan_brief", "id", kecamatan_code="64.74.03").read_text(encoding="utf-8")
-    assert "Turun 3,40 poin, dari 9,90 persen menjadi 6,50 persen" in page     # changes.csv: significant
+    assert "perubahan masih dalam batas galat sampling" in page     # p = 0.023 does not survive BH
     assert "tidak ditampilkan" in page and "sampel kurang dari 30" in page    # youth TPT suppressed, with the reason
 
 

@@ -19,16 +19,16 @@ def data():
 
 def test_significant_change_uses_bps_wording():
     chg = {"estimate": -0.37, "ci_low": -0.6, "ci_high": -0.14, "significant": True}
-    assert n.change_phrase(NOW, PREV, chg, "id") == "turun 0,37 poin, dari 4,11 persen menjadi 3,74 persen"
+    assert n.change_phrase(NOW, PREV, chg, "id") == "turun 0,37 persen poin, dari 4,11 persen menjadi 3,74 persen"
     assert n.change_phrase(NOW, PREV, chg, "en") == \
         "down 0.37 percentage points, from 4.11 percent to 3.74 percent"
     up = {"estimate": 0.37, "significant": True}
-    assert n.change_phrase(PREV, NOW, up, "id").startswith("naik 0,37 poin, dari 3,74 persen menjadi 4,11 persen")
+    assert n.change_phrase(PREV, NOW, up, "id").startswith("naik 0,37 persen poin, dari 3,74 persen menjadi 4,11 persen")
 
 
 def test_non_significant_change_is_never_a_rise_or_fall():
     chg = {"estimate": -0.37, "ci_low": -1.94, "ci_high": 1.20, "significant": False}
-    for lang, phrase, banned in (("id", "perubahan masih dalam batas sampling error", ("turun", "naik")),
+    for lang, phrase, banned in (("id", "perubahan masih dalam batas galat sampling", ("turun", "naik")),
                                  ("en", "the change is within sampling error", ("down", "up "))):
         s = n.change_phrase(NOW, PREV, chg, lang, prev_label="Maret 2023")
         assert phrase in s
@@ -58,29 +58,10 @@ def test_reliability_phrases_follow_rse_rule():
 def test_headlines_from_fixture(data):
     p0 = n.headline(data, "p0", "id")
     assert p0.startswith("Persentase penduduk miskin (P0) Kota Bontang Maret 2024 sebesar 3,74 persen")
-    assert "perubahan masih dalam batas sampling error" in p0          # fixture: not significant
+    assert "perubahan masih dalam batas galat sampling" in p0          # fixture: not significant
     tpt = n.headline(data, "tpt", "en")
     assert "down 0.68 percentage points, from 7.74 percent to 7.06 percent" in tpt  # fixture: significant
     assert n.headline(data, "no_such_indicator", "id") is None
-
-
-def test_key_points(data):
-    for lang in ("id", "en"):
-        pts = n.key_points(data, lang)
-        assert 4 <= len(pts) <= 6
-        assert all(p.endswith(".") for p in pts)
-    id_pts = " ".join(n.key_points(data, "id"))
-    assert "SMK" in id_pts
-    # the only significant kecamatan change of the fixture (changes.csv: significant=True)
-    assert "TPT Bontang Barat turun 3,40 poin, dari 9,90 persen menjadi 6,50 persen" in id_pts
-    assert "PKH: inklusi" in id_pts and "BPNT: inklusi" in id_pts
-
-
-def test_only_significant_changes_are_called_rises_or_falls(data):
-    sig = n.significant_changes(data, ("p0", "tpt"))
-    assert [(s["indicator"], s["code"]) for s in sig] == [("tpt", "64.74.03")]
-    assert "dalam batas sampling error" in n.change_sentence(data, "tpt", "kecamatan", "64.74.01", "id")
-    assert n.kecamatan_changes_point(data, "en", ("p0",)) is None
 
 
 def test_targeting_from_targeting_errors_table(data):
@@ -89,7 +70,7 @@ def test_targeting_from_targeting_errors_table(data):
     assert rows.iloc[0][["programme", "cut", "domain_code"]].tolist() == ["pkh", "poverty_line", "64.74"]
     assert len(rows) == 16
     s = n.targeting_point(data, "id", "64.74.02")
-    assert s.startswith("Ketepatan sasaran bansos di Bontang Selatan") and "PKH: inklusi 91,5 persen, eksklusi 55,6 persen" in s
+    assert s.startswith("Ketepatan sasaran bansos di Bontang Selatan") and "PKH: kesalahan inklusi 91,5 persen, kesalahan eksklusi 55,6 persen" in s
     assert "belum terverifikasi" not in s                    # Bontang Selatan's registry is verified
     assert "not yet verified" in n.targeting_point(data, "en", "64.74.01")
 
@@ -125,17 +106,9 @@ def test_registry_note_keeps_concepts_apart(data):
     assert data.concept_note("no_such_note", "id") is None
 
 
-def test_recommendations(data):
-    recs = n.recommendation_phrases(data.table("programme_scorecard"), "id")
-    assert [r.split(" (")[0] for r in recs] == ["Perluas", "Rancang ulang", "Kurangi", "Pertahankan"]
-    assert recs[0].startswith("Perluas (3 program, +64 kursi): Welder SMAW 3G (BLKI-Prov UPTD) [efek +7,8 poin")
-    assert "SK 95% memuat nol" in recs[0]                      # Pipe welder: CI includes zero, said so
-    assert "Kurangi (3 program, \u221296 kursi)" in recs[2]
-    assert "kursi tetap" in recs[1] and "belum ada bukti" in recs[1]
-    en = n.recommendation_phrases(data.table("programme_scorecard"), "en")
-    assert en[3].startswith("Maintain (2 programmes, seats unchanged)")
-    assert n.recommendation_phrases(pd.DataFrame(), "en") == []
+def test_recommendation_words():
     assert n.rec_word("redesign", "id") == "Rancang ulang" and n.rec_word("other", "en") == "other"
+    assert n.rec_word("insufficient_evidence", "id") == "Belum cukup bukti" and n.rec_word("close", "en") == "Closed"
 
 
 def test_definitions_use_config_thresholds():

@@ -67,8 +67,8 @@ EXHIBITS: list[dict[str, str]] = [
     {"exhibit": "F8", "kind": "figure", "title": "Programme quadrant: shortage index x effect, all programmes by recommendation, size = seats",
      "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.programme_quadrant",
      "output": "reports/{p}/brief_{lang}.html#keterampilan", "data": "tables/skills/programme_scorecard.csv"},
-    {"exhibit": "T4", "kind": "table", "title": "Programme scorecard and recommendations",
-     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.sections.skills",
+    {"exhibit": "T4", "kind": "table", "title": "Programme scorecard: n, effect with 95% CI, flag, evidence grade, recommendation (stage and shown), seats, sample needed",
+     "notebook": "notebooks/05_brief.py", "function": "analysis.brief.training.scorecard_table",
      "output": "reports/{p}/brief_{lang}.html#keterampilan", "data": "tables/skills/programme_scorecard.csv"},
     {"exhibit": "F9", "kind": "figure", "title": "Targeting errors (inclusion/exclusion) by kecamatan",
      "notebook": "notebooks/05_brief.py", "function": "analysis.brief.charts.targeting_errors",
@@ -80,6 +80,73 @@ EXHIBITS: list[dict[str, str]] = [
      "notebook": "notebooks/05_brief.py", "function": "analysis.brief.sections.quality",
      "output": "reports/{p}/brief_{lang}.html#kualitas",
      "data": "estimates.csv; tables/clean/cleaning_summary.csv, validation_report.csv; tables/*/*.csv (suppressed_cells)"},
+]
+
+B = "reports/{p}/brief_{lang}.html"
+NB = "notebooks/05_brief.py"
+
+
+def _x(exhibit, kind, title, function, anchor, data, notebook=NB, output=None):
+    return {"exhibit": exhibit, "kind": kind, "title": title, "notebook": notebook, "function": function,
+            "output": output or f"{B}#{anchor}", "data": data}
+
+
+# Decision page, summary cards and boxes, and the annex tables added with the decision page.
+EXHIBITS += [
+    _x("D1a", "table", "Verification remaining by kecamatan and pace needed to the target date",
+       "analysis.brief.decisions.verification_block", "keputusan", "tables/clean/progress_kecamatan.csv; config brief.verification_target_date"),
+    _x("D1b", "table", "Kelurahan priority order: pending families x kelurahan model P0",
+       "analysis.brief.decisions.kelurahan_priority", "keputusan", "tables/clean/progress_kelurahan.csv; estimates.csv (p0, kelurahan)"),
+    _x("D2a", "table", "PKH/BPNT recipients on invalid records (moved, dead, duplicated, not found) by area",
+       "analysis.brief.decisions.invalid_recipients", "keputusan", "tables/poverty/targeting_errors.csv (n_recipients_invalid_record)"),
+    _x("D2b", "table", "City inclusion and exclusion errors of PKH and BPNT by eligibility cut",
+       "analysis.brief.decisions.bansos_block", "keputusan", "tables/poverty/targeting_errors.csv"),
+    _x("D2c", "text", "PMT validation: range of exclusion errors by cut",
+       "analysis.brief.decisions.bansos_block", "keputusan", "tables/poverty/pmt_validation.csv"),
+    _x("D3", "table", "Training programmes by evidence grade, with the pooled effect",
+       "analysis.brief.training.decision_block", "keputusan", "tables/skills/programme_scorecard.csv; estimates.csv (training_att_pp)"),
+    _x("H1", "card", "Headline card: P0 of the city with 95% CI and change",
+       "analysis.brief.sections.headline_figures", "angka-utama", "estimates.csv (p0, kota; p0_change)"),
+    _x("H2", "card", "Headline card: number of poor people with 95% CI and change",
+       "analysis.brief.sections.headline_figures", "angka-utama", "estimates.csv (poor_persons, kota)"),
+    _x("H3", "card", "Headline card: TPT of the city with 95% CI and change",
+       "analysis.brief.sections.headline_figures", "angka-utama", "estimates.csv (tpt, kota; tpt_change)"),
+    _x("H4", "card", "Headline card: occupation with the largest shortage index",
+       "analysis.brief.sections.headline_figures", "angka-utama", "estimates.csv (shortage_index, occupation)"),
+    _x("KH1", "card", "Kecamatan brief card: P0 of the kecamatan with 95% CI and change",
+       "analysis.brief.sections.kecamatan_body", "", "estimates.csv (p0, kecamatan)", notebook="notebooks/06_kecamatan_brief.py",
+       output="reports/{p}/kecamatan/brief_{lang}_<kode>.html"),
+    _x("KH2", "card", "Kecamatan brief card: TPT of the kecamatan with 95% CI and change",
+       "analysis.brief.sections.kecamatan_body", "", "estimates.csv (tpt, kecamatan)", notebook="notebooks/06_kecamatan_brief.py",
+       output="reports/{p}/kecamatan/brief_{lang}_<kode>.html"),
+    _x("KH3", "card", "Kecamatan brief card: youth TPT of the kecamatan with 95% CI",
+       "analysis.brief.sections.kecamatan_body", "", "estimates.csv (youth_tpt, kecamatan)", notebook="notebooks/06_kecamatan_brief.py",
+       output="reports/{p}/kecamatan/brief_{lang}_<kode>.html"),
+    _x("K1", "text", "Key points: city headlines and every tested change under the multiple-comparison rule",
+       "analysis.brief.keypoints.change_points", "poin-penting", "tables/poverty/changes.csv; tables/labour/changes.csv; estimates.csv"),
+    _x("O1", "table", "Official BPS figures (published, with citations), set apart from this release",
+       "analysis.brief.official.official_box", "angka-utama", "tables/poverty/published_poverty.csv; tables/labour/tpt_published.csv"),
+    _x("G1", "text", "Glossary", "analysis.brief.sections.glossary", "glosarium",
+       "src/analysis/brief/wording_<lang>.yaml"),
+    _x("T3b", "table", "Reasons for the difference between TPT and AK/I",
+       "analysis.brief.narrative.aki_explanation", "ketenagakerjaan", "tables/labour/aki_reasons.csv"),
+    _x("T5b", "table", "Flagged estimates by indicator and level", "analysis.brief.sections.quality", "kualitas", "estimates.csv"),
+    _x("T5c", "table", "Suppressed cells in the released tables", "analysis.brief.sections.quality", "kualitas", "tables/*/*.csv"),
+    _x("T5d", "table", "Data cleaning summary by rule", "analysis.brief.sections.quality", "kualitas", "tables/clean/cleaning_summary.csv"),
+    _x("T5e", "table", "Validation report of the raw data", "analysis.brief.sections.quality", "kualitas", "tables/clean/validation_report.csv"),
+    _x("T9", "table", "Employment by KBLI section (B, C, rest), both years, change with 95% CI",
+       "analysis.brief.industry.industry_section", "industri", "estimates.csv (employment_share, kbli); tables/labour/changes.csv"),
+    _x("T10", "table", "Verification progress by kelurahan", "analysis.brief.sections._progress_table", "pemutakhiran",
+       "tables/clean/progress_kelurahan.csv", notebook="notebooks/05_brief.py; notebooks/06_kecamatan_brief.py"),
+    _x("T11", "table", "Poverty and inequality indicators (kota, kecamatan)", "analysis.brief.sections.poverty", "kemiskinan",
+       "estimates.csv (p0, poor_persons, p1, p2, gini)"),
+    _x("T12", "table", "Labour indicators (kota, kecamatan)", "analysis.brief.sections.labour", "ketenagakerjaan",
+       "estimates.csv (tpt, tpak, tkk, ...)"),
+    _x("T13", "table", "Published poverty figures of Kota Bontang", "analysis.brief.sections.published_poverty", "kemiskinan",
+       "tables/poverty/published_poverty.csv"),
+    _x("T14", "table", "Data processed (sources)", "analysis.brief.sections.sources", "sumber", "config inputs"),
+    _x("T15", "table", "Published figures used for comparison", "analysis.brief.sections.sources", "sumber",
+       "tables/poverty/published_poverty.csv; tables/labour/tpt_published.csv"),
 ]
 
 

@@ -95,12 +95,12 @@ def percent_short(x, decimals: int = 2, lang: str = "id") -> str:
 
 
 def points(x, decimals: int = 2, lang: str = "id") -> str:
-    """A change in percentage points, unsigned: "0,37 poin" / "0.37 percentage points"."""
+    """A change in percentage points, unsigned: "0,37 persen poin" / "0.37 percentage points"."""
     if is_missing(x):
         return MISSING
     v = abs(float(x))
     if _lang(lang) == "id":
-        return f"{number(v, decimals, lang)} poin"
+        return f"{number(v, decimals, lang)} persen poin"
     unit = "percentage point" if round_half_up(v, decimals) == 1 else "percentage points"
     return f"{number(v, decimals, lang)} {unit}"
 

@@ -42,9 +42,9 @@ def masthead(title: str, lang: str, fields: Sequence[tuple[str, str]], subtitle:
             f"<h1>{esc(title)}</h1>{sub}<dl>{dl}</dl></header>")
 
 
-def section(title: str, anchor: str, *body: str, major: bool = False) -> str:
+def section(title: str, anchor: str, *body: str, major: bool = False, cls: str | None = None) -> str:
     """A section with its heading; ``major`` sections start a new printed page."""
-    cls = "brief-section major" if major else "brief-section"
+    cls = ("brief-section major" if major else "brief-section") + (f" {cls}" if cls else "")
     return f'<section class="{cls}" id="{esc(anchor)}"><h2>{esc(title)}</h2>' + "".join(b for b in body if b) + "</section>"
 
 
@@ -57,12 +57,13 @@ def para(text: str, cls: str | None = None) -> str:
     return f"<p{c}>{esc(text)}</p>" if text else ""
 
 
-def bullets(items: Iterable[str], cls: str | None = None) -> str:
+def bullets(items: Iterable[str], cls: str | None = None, exhibit: str | None = None) -> str:
     items = [i for i in items if i]
     if not items:
         return ""
     c = f' class="{esc(cls)}"' if cls else ""
-    return f"<ul{c}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+    d = f' data-exhibit="{esc(exhibit)}"' if exhibit else ""
+    return f"<ul{c}{d}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
 def note(text: str) -> str:
@@ -79,7 +80,13 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure(fig, alt: str, caption: str, source: str | None, lang: str = "id", *, close: bool = True) -> str:
+def exhibit_tag(exhibit: str | None) -> str:
+    """The exhibit ID printed with a table, chart or card (mapped in ``exhibits.csv``)."""
+    return f'<span class="exhibit-id" data-exhibit="{esc(exhibit)}">[{esc(exhibit)}]</span> ' if exhibit else ""
+
+
+def figure(fig, alt: str, caption: str, source: str | None, lang: str = "id", *, close: bool = True,
+           exhibit: str | None = None) -> str:
     """Embed a matplotlib figure (PNG, base64) with alt text, caption and source line."""
     from analysis.brief import charts
     if fig is None:
@@ -91,15 +98,15 @@ def figure(fig, alt: str, caption: str, source: str | None, lang: str = "id", *,
     src = f'<span class="source">{esc(t("source_line", lang, source=source))}</span>' if source else ""
     style = f"width:{w_in * 2.54:.1f}cm;aspect-ratio:{w_in:.4f}/{h_in:.4f}"
     return (f'<figure class="chart"><img src="{png_data_uri(png)}" alt="{esc(alt)}" style="{style}">'
-            f"<figcaption><span class=\"caption\">{esc(caption)}</span>{src}</figcaption></figure>")
+            f"<figcaption>{exhibit_tag(exhibit)}<span class=\"caption\">{esc(caption)}</span>{src}</figcaption></figure>")
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str | None = None,
           numeric: Sequence[bool] | None = None, cls: str = "data", source: str | None = None,
-          lang: str = "id") -> str:
+          lang: str = "id", exhibit: str | None = None) -> str:
     """A plain HTML table; cells are already formatted strings."""
     numeric = numeric or [False] * len(header)
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    cap = f"<caption>{exhibit_tag(exhibit)}{esc(caption)}</caption>" if caption or exhibit else ""
     th = "".join(f'<th{" class=num" if n else ""}>{esc(h)}</th>' for h, n in zip(header, numeric))
     body = "".join("<tr>" + "".join(f'<td{" class=num" if n else ""}>{esc(c)}</td>' for c, n in zip(r, numeric))
                    + "</tr>" for r in rows)
@@ -113,7 +120,7 @@ def key_figures(boxes: Sequence[dict]) -> str:
     for b in boxes:
         out.append(
             '<div class="keyfig">'
-            f'<div class="kf-label">{esc(b.get("label"))}</div>'
+            f'<div class="kf-label">{exhibit_tag(b.get("exhibit"))}{esc(b.get("label"))}</div>'
             f'<div class="kf-period">{esc(b.get("period", ""))}</div>'
             f'<div class="kf-value">{esc(b.get("value"))}</div>'
             + (f'<div class="kf-ci">{esc(b["ci"])}</div>' if b.get("ci") else "")

@@ -3,10 +3,12 @@
 Rules (``docs/brief.md``):
 
 * A change is worded as a rise or fall **only when it is statistically significant** (the
-  ``significant`` column of ``changes.csv``; otherwise a 95 % CI that excludes zero). Otherwise the
-  sentence says the change is within sampling error: "perubahan masih dalam batas sampling
-  error" / "the change is within sampling error".
-* Changes of rates are in points (BPS: "turun 0,37 poin, dari 4,11 persen menjadi 3,74 persen";
+  ``significant`` column of ``changes.csv``, which the brief context replaces by the result of the
+  multiple-comparison rule, :func:`analysis.brief.sections.apply_rule`; otherwise a 95 % CI that
+  excludes zero). Otherwise the
+  sentence says the change is within sampling error: "perubahan masih dalam batas galat
+  sampling" / "the change is within sampling error".
+* Changes of rates are in points (BPS: "turun 0,37 persen poin, dari 4,11 persen menjadi 3,74 persen";
   English: "down 0.37 percentage points, from 4.11 percent to 3.74 percent").
 * Reliability follows the BPS RSE rule (thresholds from the run config, wording in
   ``bps_methods.md`` §6): RSE <= 25 % accurate, 25-50 % use with caution, > 50 % not accurate.
@@ -19,7 +21,7 @@ import math
 import pandas as pd
 
 from analysis.brief import fmt
-from analysis.brief.i18n import category_name, indicator_name, t
+from analysis.brief.i18n import category_name, indicator_name, localise_source, t
 from analysis.codes import KOTA_CODE
 
 POVERTY_INDICATORS = {"p0", "p1", "p2", "gini", "n_poor", "poor_persons", "p0_benchmarked"}
@@ -82,7 +84,7 @@ def change_phrase(now: dict | None, prev: dict | None, change: dict | None, lang
                   *, prev_label: str | None = None) -> str:
     """The change clause of a headline.
 
-    Significant: "turun 0,37 poin, dari 4,11 persen menjadi 3,74 persen" / "down 0.37 percentage
+    Significant: "turun 0,37 persen poin, dari 4,11 persen menjadi 3,74 persen" / "down 0.37 percentage
     points, from 4.11 percent to 3.74 percent". Otherwise: "dibanding Maret 2023 (4,11 persen),
     perubahan masih dalam batas sampling error" / "compared with March 2023 (4.11 percent), the
     change is within sampling error". Empty string when no change is published.
@@ -97,9 +99,9 @@ def change_phrase(now: dict | None, prev: dict | None, change: dict | None, lang
     if not is_significant(change):
         if prev_v is not None and prev_label:
             lvl = _level(prev_v, unit, lang)
-            return (f"dibanding {prev_label} ({lvl}), perubahan masih dalam batas sampling error" if _id(lang)
+            return (f"dibanding {prev_label} ({lvl}), perubahan masih dalam batas galat sampling" if _id(lang)
                     else f"compared with {prev_label} ({lvl}), the change is within sampling error")
-        return ("perubahan masih dalam batas sampling error" if _id(lang)
+        return ("perubahan masih dalam batas galat sampling" if _id(lang)
                 else "the change is within sampling error")
     if fmt.round_half_up(d, dec) == 0:
         return "tidak berubah" if _id(lang) else "unchanged"
@@ -364,8 +366,8 @@ def targeting_point(data, lang: str = "id", code: str = KOTA_CODE) -> str | None
     for _, r in df.iterrows():
         prog = str(r["programme"]).upper()
         inc, exc = fmt.percent(r["inclusion_error"], 1, lang), fmt.percent(r["exclusion_error"], 1, lang)
-        parts.append(f"{prog}: inklusi {inc}, eksklusi {exc}" if _id(lang) else
-                     f"{prog}: inclusion {inc}, exclusion {exc}")
+        parts.append(f"{prog}: kesalahan inklusi {inc}, kesalahan eksklusi {exc}" if _id(lang) else
+                     f"{prog}: inclusion error {inc}, exclusion error {exc}")
     unverified = df["flag"].astype(str).str.contains("unverified_registry").any() if "flag" in df.columns else False
     if _id(lang):
         s = (f"Ketepatan sasaran bansos di {area} (registri DTSEN, kelayakan menurut prediksi PMT pada batas garis "
@@ -380,75 +382,6 @@ def targeting_point(data, lang: str = "id", code: str = KOTA_CODE) -> str | None
         if unverified:
             s += "; part of the registry is not yet verified"
     return s + "."
-
-
-def significant_changes(data, indicators=("p0", "tpt"), level: str = "kecamatan") -> list[dict]:
-    """Changes at ``level`` that changes.csv (or the CI) marks as significant, with their levels."""
-    out = []
-    for ind in indicators:
-        rows = data.select(f"{ind}_change", level, period=data.change_period)
-        codes = rows["domain_code"].tolist() if not rows.empty else []
-        tab = data.table("changes")
-        if tab is not None and {"indicator", "domain_level", "domain_code"} <= set(tab.columns):
-            codes += [c for c in tab.loc[(tab["indicator"] == ind) & (tab["domain_level"] == level), "domain_code"]
-                      if c not in codes]
-        for code in sorted(set(codes)):
-            chg = data.change(ind, level, code)
-            if is_significant(chg):
-                out.append({"indicator": ind, "code": code, "change": chg,
-                            "now": data.get(ind, level, code),
-                            "prev": data.get(ind, level, code, period=data.previous_period)})
-    return out
-
-
-def change_sentence(data, ind: str, level: str, code: str, lang: str = "id") -> str | None:
-    """"TPT Bontang Barat turun 4,47 poin, dari 9,44 persen menjadi 4,97 persen" (or within sampling error)."""
-    now = data.get(ind, level, code)
-    chg = data.change(ind, level, code)
-    if now is None or not chg:
-        return None
-    prev = data.get(ind, level, code, period=data.previous_period)
-    clause = change_phrase(now, prev, chg, lang, prev_label=period_label(ind, data.previous_period, lang))
-    if not clause:
-        return None
-    short = {"p0": "P0", "tpt": "TPT", "youth_tpt": "TPT usia muda" if _id(lang) else "youth TPT",
-             "tpak": "TPAK"}.get(ind, indicator_name(ind, lang))
-    area = now.get("domain_name", code)
-    return f"{short} {area} {clause}"
-
-
-def kecamatan_changes_point(data, lang: str = "id", indicators=("p0", "tpt")) -> str | None:
-    """The kecamatan changes that are statistically significant (none -> ``None``)."""
-    sig = significant_changes(data, indicators)
-    if not sig:
-        return None
-    parts = []
-    for s in sig:
-        txt = change_sentence(data, s["indicator"], "kecamatan", s["code"], lang)
-        rel = reliability_clause(s["now"] or {}, lang)
-        parts.append(txt + (f", {rel}" if rel else ""))
-    if _id(lang):
-        head = ("Satu-satunya perubahan antartahun yang signifikan di tingkat kecamatan: " if len(parts) == 1
-                else "Perubahan antartahun yang signifikan di tingkat kecamatan: ")
-    else:
-        head = ("The only statistically significant year-on-year change at kecamatan level: " if len(parts) == 1
-                else "Statistically significant year-on-year changes at kecamatan level: ")
-    return head + "; ".join(parts) + "."
-
-
-def key_points(data, lang: str = "id", max_points: int = 6) -> list[str]:
-    """4-6 "main points" sentences, in a fixed order, from whatever inputs exist."""
-    pts = [
-        headline(data, "p0", lang),
-        headline(data, "tpt", lang),
-        kecamatan_changes_point(data, lang),
-        education_point(data, lang),
-        shortage_point(data, lang),
-        targeting_point(data, lang),
-        progress_point(data, lang),
-        kecamatan_poverty_point(data, lang),
-    ]
-    return [p for p in pts if p][:max_points]
 
 
 # --------------------------------------------------------------------------------------------
@@ -505,7 +438,7 @@ def aki_explanation(aki_vs_tpt: pd.DataFrame | None, aki_reasons: pd.DataFrame |
         for _, r in aki_vs_tpt.iterrows():
             label = r.get(lab) or r.get("label") or r.get("measure") or r.get("component")
             unit = r.get("unit") if "unit" in aki_vs_tpt.columns else None
-            item = (str(label), _aki_value(r, unit, lang), str(r.get("source", "") or ""))
+            item = (str(label), _aki_value(r, unit, lang), localise_source(r.get("source", "") or "", lang))
             figures.append(item)
             by_group.setdefault(str(r.get("side", "") or ""), []).append(item)
         for side, items in by_group.items():
@@ -554,101 +487,12 @@ def registry_vs_bps_note(lang: str = "id", data=None) -> str:
 # --------------------------------------------------------------------------------------------
 # training recommendations (skills stage: expand / redesign / reduce / maintain)
 # --------------------------------------------------------------------------------------------
-REC_ORDER = ("expand", "redesign", "reduce", "maintain")
+REC_ORDER = ("expand", "redesign", "reduce", "maintain", "insufficient_evidence", "close")
 REC_WORDS = {r: (t(f"rec_{r}", "id"), t(f"rec_{r}", "en")) for r in REC_ORDER}
-REASON_WORDS = {
-    "shortage; works; CPA <= median": (
-        "jabatan sasaran kekurangan tenaga kerja, program membantu peserta bekerja, dan biaya per penempatan "
-        "tidak di atas median",
-        "the target occupation is short of workers, the programme helps trainees into work, and its cost per "
-        "placement is not above the median"),
-    "shortage; works but CPA above median": (
-        "jabatan sasaran kekurangan tenaga kerja dan program membantu, tetapi biaya per penempatan di atas median",
-        "the target occupation is short of workers and the programme helps, but its cost per placement is above "
-        "the median"),
-    "shortage; no evidence it works": (
-        "jabatan sasaran kekurangan tenaga kerja, tetapi belum ada bukti program membantu peserta bekerja",
-        "the target occupation is short of workers, but there is no evidence that the programme helps trainees "
-        "into work"),
-    "surplus; no evidence it works": (
-        "pencari kerja di jabatan sasaran berlebih dan belum ada bukti program membantu peserta bekerja",
-        "job seekers outnumber openings in the target occupation and there is no evidence that the programme "
-        "helps"),
-    "surplus; but it works": (
-        "pencari kerja di jabatan sasaran berlebih, tetapi program membantu peserta bekerja",
-        "job seekers outnumber openings in the target occupation, but the programme helps trainees into work"),
-    "no clear shortage or surplus": (
-        "tidak ada kekurangan atau kelebihan yang jelas di jabatan sasaran",
-        "no clear shortage or surplus in the target occupation"),
-}
-
-
 def rec_word(code, lang: str = "id") -> str:
     """Display word of a recommendation code (unknown codes are shown as they are)."""
     code = "" if fmt.is_missing(code) else str(code)
     return REC_WORDS.get(code, (code, code))[0 if _id(lang) else 1]
-
-
-def reason_phrase(reason, lang: str = "id") -> str:
-    reason = "" if fmt.is_missing(reason) else str(reason)
-    return REASON_WORDS.get(reason, (reason, reason))[0 if _id(lang) else 1]
-
-
-def _prog_name(r) -> str:
-    name = str(r.get("program_name", r.get("program_id", "")))
-    prov = r.get("provider_type")
-    return f"{name} ({prov})" if prov and not fmt.is_missing(prov) else name
-
-
-def recommendation_phrases(scorecard: pd.DataFrame | None, lang: str = "id") -> list[str]:
-    """One sentence per recommendation (expand, redesign, reduce, maintain), programmes grouped.
-
-    "Perluas (2 program, +32 kursi): Rigger (LPK swasta), Scaffolding (LPK swasta) — jabatan
-    sasaran kekurangan tenaga kerja, …". For ``expand`` the employment effect of each programme is
-    given with its 95 % CI; a CI that includes zero is said so ("SK 95% memuat nol" / "95% CI
-    includes zero"), because the stage's rule also accepts other evidence (90 % CI, related
-    employment). Programmes are listed in ``program_id`` order within a group.
-    """
-    if scorecard is None or scorecard.empty or "recommendation" not in scorecard.columns:
-        return []
-    sc = scorecard.sort_values("program_id" if "program_id" in scorecard.columns else "recommendation",
-                               kind="mergesort")
-    codes = [c for c in REC_ORDER if (sc["recommendation"] == c).any()]
-    codes += sorted(set(sc["recommendation"].dropna().astype(str)) - set(REC_ORDER))
-    out = []
-    idl = _id(lang)
-    for code in codes:
-        g = sc[sc["recommendation"] == code]
-        n = len(g)
-        seats = _num(g["seat_change"].sum()) if "seat_change" in g.columns else None
-        if seats:
-            seat_txt = f", {fmt.signed(seats, 0, lang)} {'kursi' if idl else 'seats'}"
-        else:
-            seat_txt = ", kursi tetap" if idl else ", seats unchanged"
-        head = f"{rec_word(code, lang)} ({n} program{'' if idl or n == 1 else 'mes'}{seat_txt}): "
-        # group the programmes by the stage's reason
-        reasons = g["reason"].fillna("").astype(str) if "reason" in g.columns else pd.Series("", index=g.index)
-        parts = []
-        for reason in dict.fromkeys(reasons):
-            sub = g[reasons == reason]
-            items = []
-            for _, r in sub.iterrows():
-                item = _prog_name(r)
-                if code == "expand":
-                    att, lo, hi = _num(r.get("att_pp")), _num(r.get("att_ci_low")), _num(r.get("att_ci_high"))
-                    if att is not None:
-                        item += (f" [efek {fmt.signed(att, 1, lang)} poin, {fmt.ci_label(lang=lang)}: {fmt.ci(lo, hi, 1, lang)}"
-                                 if idl else
-                                 f" [effect {fmt.signed(att, 1, lang)} percentage points, {fmt.ci_label(lang=lang)}: "
-                                 f"{fmt.ci(lo, hi, 1, lang)}")
-                        if lo is not None and hi is not None and lo <= 0 <= hi:
-                            item += "; SK 95% memuat nol" if idl else "; the 95% CI includes zero"
-                        item += "]"
-                items.append(item)
-            why = reason_phrase(reason, lang)
-            parts.append(", ".join(items) + (f" \u2014 {why}" if why else ""))
-        out.append(head + "; ".join(parts) + ".")
-    return out
 
 
 # --------------------------------------------------------------------------------------------

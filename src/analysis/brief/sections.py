@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.brief import charts, fmt, html, narrative
+from analysis.brief import charts, fmt, html, industry, keypoints, narrative, official, training
 from analysis.brief.data import BriefData, load_brief_data, pick
-from analysis.brief.i18n import category_name, indicator_name, level_name, t
+from analysis.brief.i18n import T, category_name, has, indicator_name, level_name, localise_source, t
 from analysis.codes import KOTA_CODE
 
 KOTA = KOTA_CODE
@@ -27,6 +27,9 @@ class BriefContext:
     provenance: dict | None = None
     kecamatan_code: str | None = None
     notes: list[str] = field(default_factory=list)
+    # every change tested by the stages, with the multiple-comparison rule applied (keypoints)
+    tests: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rule: tuple[str, float] = ("bh", keypoints.DEFAULT_FDR)
 
     @property
     def synthetic(self) -> bool:
@@ -62,7 +65,32 @@ def context(config_path: str, language: str = "id", kecamatan_code: str | None =
         raise ValueError(f"language must be 'id' or 'en', got {language!r}")
     data = load_brief_data(cfg, root)
     prov = provenance if provenance is not None else get_provenance(cfg)
-    return BriefContext(cfg=cfg, data=data, lang=language, provenance=prov, kecamatan_code=kecamatan_code or None)
+    rule = keypoints.settings(cfg)
+    tests = keypoints.tested_changes(data.table("changes"), *rule)
+    apply_rule(data, tests)
+    return BriefContext(cfg=cfg, data=data, lang=language, provenance=prov, kecamatan_code=kecamatan_code or None,
+                        tests=tests, rule=rule)
+
+
+def apply_rule(data: BriefData, tests: pd.DataFrame) -> None:
+    """Make every "naik/turun" of the brief follow the multiple-comparison rule.
+
+    The stages' ``significant`` (each test at 5 %) is kept as ``significant_single``;
+    ``significant`` becomes ``holds`` of :func:`keypoints.tested_changes` and ``p_adjusted`` is added.
+    """
+    if tests.empty:
+        return
+    key = ["indicator", "domain_level", "domain_code"]
+    adj = tests[key + ["p_adjusted", "holds"]].astype({"domain_code": str})
+    for k in [k for k in data.tables if k.endswith("/changes")]:
+        tab = data.tables[k]
+        if not set(key) <= set(tab.columns) or "p_adjusted" in tab.columns:
+            continue
+        tab = tab.astype({"domain_code": str}).merge(adj, on=key, how="left")
+        if "significant" in tab.columns:
+            tab["significant_single"] = tab["significant"]
+        tab["significant"] = tab["holds"].fillna(False).astype(bool)
+        data.tables[k] = tab.drop(columns=["holds"])
 
 
 def release_date(ctx: BriefContext):
@@ -141,6 +169,8 @@ def headline_figures(ctx: BriefContext) -> str:
     lang = ctx.lang
     poor = "poor_persons" if ctx.data.has("poor_persons") else "n_poor"
     boxes = [b for b in (_box(ctx, "p0"), _box(ctx, poor), _box(ctx, "tpt")) if b]
+    for i, b in enumerate(boxes, 1):
+        b["exhibit"] = f"H{i}"
     si = ctx.data.select("shortage_index", "occupation")
     si = si[si["estimate"].notna()] if not si.empty else si
     if not si.empty:
@@ -152,15 +182,50 @@ def headline_figures(ctx: BriefContext) -> str:
             "ci": f"{t('ind_shortage_index', lang)} {fmt.number(top['estimate'], 2, lang)} "
                   f"({fmt.ci_label(lang=lang)}: {fmt.ci(top['ci_low'], top['ci_high'], 2, lang)})",
             "quality": f"KBJI {top['domain_code']}",
+            "exhibit": f"H{len(boxes) + 1}",
         })
     body = html.key_figures(boxes) if boxes else html.not_available(lang, "estimates.csv")
     return html.section(t("sec_headline", lang), "angka-utama", body)
 
 
 def main_points(ctx: BriefContext) -> str:
-    pts = narrative.key_points(ctx.data, ctx.lang)
-    body = html.bullets(pts, "keypoints") if pts else html.not_available(ctx.lang, "estimates.csv")
-    return html.section(t("sec_keypoints", ctx.lang), "poin-penting", body)
+    """Key points [K1]: the city headlines, then every tested change under the stated rule."""
+    lang, d = ctx.lang, ctx.data
+    pts = [narrative.headline(d, "p0", lang), narrative.headline(d, "tpt", lang)]
+    pts += keypoints.change_points(ctx.tests, *ctx.rule, lang=lang)
+    pts += [narrative.shortage_point(d, lang)]
+    pts = [p for p in pts if p]
+    body = (html.bullets(pts, "keypoints", exhibit="K1") if pts else html.not_available(lang, "estimates.csv"))
+    return html.section(t("sec_keypoints", lang), "poin-penting", html.exhibit_tag("K1"), body)
+
+
+def decisions(ctx: BriefContext) -> str:
+    """"Keputusan untuk rapat" (:mod:`analysis.brief.decisions`)."""
+    from analysis.brief import decisions as dec
+    return dec.decision_page(ctx)
+
+
+def glossary(ctx: BriefContext) -> str:
+    """Glossary box [G1] from the ``gl_NN_term`` / ``gl_NN_def`` pairs of the wording files."""
+    lang = ctx.lang
+    nums = sorted({k[3:5] for k in T if k.startswith("gl_") and k.endswith("_term")})
+    pairs = [(t(f"gl_{n}_term", lang), t(f"gl_{n}_def", lang)) for n in nums]
+    return (f'<aside class="glossary" id="glosarium"><h2>{html.esc(t("sec_glossary", lang))}</h2>'
+            + html.deflist(pairs, "defs glossary-list") + "</aside>")
+
+
+def official_box(ctx: BriefContext) -> str:
+    return official.official_box(ctx)
+
+
+def annex(ctx: BriefContext) -> str:
+    """The heading that starts the annex on a new printed page."""
+    return (f'<section class="brief-section annex-start major" id="lampiran"><h2>{html.esc(t("sec_annex", ctx.lang))}</h2>'
+            + html.para(t("annex_intro", ctx.lang)) + "</section>")
+
+
+def industry_section(ctx: BriefContext) -> str:
+    return industry.industry_section(ctx, ctx.tests)
 
 
 def progress(ctx: BriefContext) -> str:
@@ -172,14 +237,15 @@ def progress(ctx: BriefContext) -> str:
     fig, alt = charts.progress_bars(tab, lang)
     body = [html.para(narrative.progress_point(ctx.data, lang) or ""),
             html.figure(fig, alt, t("sec_progress", lang), ctx.src("clean/progress_kecamatan",
-                        t("ref_registry", lang, year=ctx.data.period)), lang)]
+                        t("ref_registry", lang, year=ctx.data.period)), lang, exhibit="F1")]
     kel = ctx.data.table("progress_kelurahan")
     if kel is not None and not kel.empty:
-        body.append(_progress_table(kel, lang, ctx.src("clean/progress_kelurahan")))
+        body.append(_progress_table(kel, lang, ctx.src("clean/progress_kelurahan"), exhibit="T10"))
     return html.section(t("sec_progress", lang), "pemutakhiran", *body)
 
 
-def _progress_table(tab: pd.DataFrame, lang: str, source: str, caption: str | None = None, cls: str = "data") -> str:
+def _progress_table(tab: pd.DataFrame, lang: str, source: str, caption: str | None = None, cls: str = "data",
+                    exhibit: str | None = None) -> str:
     name, pct = pick(tab, "name"), pick(tab, "pct", required=False)
     done, target = pick(tab, "done", required=False), pick(tab, "target", required=False)
     code = pick(tab, "code", required=False)
@@ -203,10 +269,10 @@ def _progress_table(tab: pd.DataFrame, lang: str, source: str, caption: str | No
             row.append(fmt.number(r[pct], 1, lang))
         rows.append(row)
     cap = caption or ("Kemajuan verifikasi per kelurahan" if lang == "id" else "Verification progress by kelurahan")
-    return html.table(header, rows, caption=cap, numeric=numeric, source=source, lang=lang, cls=cls)
+    return html.table(header, rows, caption=cap, numeric=numeric, source=source, lang=lang, cls=cls, exhibit=exhibit)
 
 
-def _estimate_table(rows: pd.DataFrame, lang: str, caption: str, source: str, label=None) -> str:
+def _estimate_table(rows: pd.DataFrame, lang: str, caption: str, source: str, label=None, exhibit: str | None = None) -> str:
     header = [t("col_domain", lang), t("col_estimate", lang), t("col_ci", lang), t("col_rse", lang), t("col_quality", lang)]
     out = []
     for _, r in rows.iterrows():
@@ -215,7 +281,7 @@ def _estimate_table(rows: pd.DataFrame, lang: str, caption: str, source: str, la
         out.append([name, narrative.fmt_row_value(d, lang), html.fmt_ci_cell(d, lang),
                     fmt.number(d.get("rse"), 1, lang), narrative.quality_label(d.get("flag"), lang)])
     return html.table(header, out, caption=caption, numeric=[False, True, True, True, False], source=source, lang=lang,
-                      cls="data compact")
+                      cls="data compact", exhibit=exhibit)
 
 
 LABOUR_INDICATORS = ("tpt", "tpak", "tkk", "underemployment", "parttime", "informal", "youth_tpt", "neet")
@@ -248,17 +314,18 @@ def changes_table(ctx: BriefContext, indicators: tuple[str, ...], levels=("kota"
                 elif sig:
                     verdict = ("turun" if float(est) < 0 else "naik") if ctx.id else ("down" if float(est) < 0 else "up")
                 else:
-                    verdict = "dalam batas sampling error" if ctx.id else "within sampling error"
+                    verdict = "dalam batas galat sampling" if ctx.id else "within sampling error"
                 name = f"{'P0' if ind == 'p0' else 'TPT' if ind == 'tpt' else indicator_name(ind, lang)} \u2013 {now['domain_name']}"
                 rows.append([name, narrative.fmt_row_value(prev or {}, lang), narrative.fmt_row_value(now, lang),
                              fmt.signed(est, dec, lang), fmt.ci(chg.get("ci_low"), chg.get("ci_high"), dec, lang),
-                             fmt.number(chg.get("p_value"), 3, lang), verdict])
+                             fmt.number(chg.get("p_value"), 3, lang), fmt.number(chg.get("p_adjusted"), 3, lang), verdict])
     if not rows:
         return ""
     p, q = d.previous_period, d.period
-    header = [t("col_domain", lang), p, q, "Perubahan (poin)" if ctx.id else "Change (points)", t("col_ci", lang),
-              "Nilai p" if ctx.id else "p-value", "Kesimpulan" if ctx.id else "Reading"]
-    return html.table(header, rows, numeric=[False, True, True, True, True, True, False],
+    header = [t("col_domain", lang), p, q, t("col_change_pp", lang), t("col_ci", lang),
+              "Nilai p" if ctx.id else "p-value", "p terkoreksi" if ctx.id else "adjusted p", t("col_reading", lang)]
+    return html.table(header, rows, numeric=[False, True, True, True, True, True, True, False],
+                      exhibit="T7",
                       caption=(f"Perubahan {p}\u2013{q} (uji beda dua sampel independen, 95%)" if ctx.id
                                else f"Change {p}\u2013{q} (two independent samples, 95%)"),
                       source=ctx.src(f"{_stage_of(indicators[0])}/changes"), lang=lang)
@@ -284,7 +351,7 @@ def poverty(ctx: BriefContext) -> str:
         fig, alt = charts.poverty_by_kecamatan(d, lang)
         body.append(html.figure(fig, alt, f"{t('ind_p0', lang)} " + ("menurut kecamatan; * = perlu hati-hati atau tidak akurat"
                                                                       if ctx.id else "by kecamatan; * = use with caution or not reliable"),
-                                ctx.src("poverty/estimates", survey), lang))
+                                ctx.src("poverty/estimates", survey), lang, exhibit="F2"))
     poor = "poor_persons" if d.has("poor_persons") else "n_poor"
     rows = pd.concat([d.select(i, lvl) for i in ("p0", poor, "p1", "p2", "gini") for lvl in ("kota", "kecamatan")],
                      ignore_index=True)
@@ -292,7 +359,7 @@ def poverty(ctx: BriefContext) -> str:
         body.append(_estimate_table(rows, lang, ("Indikator kemiskinan dan ketimpangan" if ctx.id else
                                                  "Poverty and inequality indicators"),
                                     ctx.src("poverty/estimates", survey),
-                                    label=lambda r: f"{indicator_name(r['indicator'], lang)} \u2013 {r['domain_name']}"))
+                                    label=lambda r: f"{indicator_name(r['indicator'], lang)} \u2013 {r['domain_name']}", exhibit="T11"))
     body.append(changes_table(ctx, ("p0",)))
     body.append(published_poverty(ctx))
     body.append(kelurahan(ctx))
@@ -316,7 +383,7 @@ def published_poverty(ctx: BriefContext) -> str:
         if ctx.synthetic:
             cap += (" (estimasi rilis ini dari data sintetis: tidak sebanding dengan angka BPS)" if ctx.id
                     else " (this release's estimates come from synthetic data: not comparable with the BPS figures)")
-        parts.append(html.figure(fig, alt, cap, "BPS; " + ctx.src("poverty/published_poverty", None, "poverty/estimates"), lang))
+        parts.append(html.figure(fig, alt, cap, "BPS; " + ctx.src("poverty/published_poverty", None, "poverty/estimates"), lang, exhibit="F4"))
     pp = pub[pub["series"].astype(str) == "published"].copy()
     if not pp.empty:
         wide = {}
@@ -336,7 +403,7 @@ def published_poverty(ctx: BriefContext) -> str:
                                 caption=("Angka kemiskinan Kota Bontang yang dipublikasikan BPS (sumber sekunder, lihat "
                                          "Sumber data)" if ctx.id else
                                          "Published poverty figures of Kota Bontang (secondary sources, see Data sources)"),
-                                source=ctx.src("poverty/published_poverty"), lang=lang))
+                                source=ctx.src("poverty/published_poverty"), lang=lang, exhibit="T13"))
     return "".join(parts)
 
 
@@ -374,7 +441,7 @@ def kelurahan(ctx: BriefContext) -> str:
                                         "** = tidak akurat" if ctx.id else
                                         "Kelurahan P0: direct and Fay-Herriot estimates (95% CI); * = use with caution, "
                                         "** = not reliable"),
-                             ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"), lang))
+                             ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"), lang, exhibit="F3"))
     # The meeting asked for a map; no boundary files are available offline, so a tile schematic
     # (one tile per kelurahan, grouped by kecamatan) shows where the model estimates sit.
     fig, alt = charts.kelurahan_tiles(d, lang)
@@ -383,7 +450,7 @@ def kelurahan(ctx: BriefContext) -> str:
                                         if ctx.id else
                                         "Schematic (not a map) of the 15 kelurahan by kecamatan, shaded by the Fay-Herriot "
                                         "P0; see the table below for CIs and quality: not a ranking"),
-                             ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"), lang))
+                             ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"), lang, exhibit="F3b"))
     rows = []
     has_bm = "benchmarked" in df.columns
     for _, r in df.iterrows():
@@ -405,7 +472,7 @@ def kelurahan(ctx: BriefContext) -> str:
     parts.append(html.table(header, rows, numeric=[False, True, True, True] + ([True] if has_bm else []) + [True, False],
                             cls="data compact", caption=("P0 kelurahan (persen)" if ctx.id else "Kelurahan P0 (percent)"),
                             source=ctx.src("poverty/kelurahan_p0", survey, "poverty/estimates"),
-                            lang=lang))
+                            lang=lang, exhibit="T6"))
     notes = ["n = " + ("banyaknya rumah tangga sampel Susenas." if ctx.id else "Susenas sample households.")]
     if (df["method"].astype(str).str.contains("synthetic")).any():
         notes.append("\u2020 " + narrative.reliability_phrase("ok;synthetic_estimate", None, lang).split("; ", 1)[-1] + ".")
@@ -422,21 +489,18 @@ def labour(ctx: BriefContext) -> str:
     else:
         survey = t("ref_labour", lang, year=d.period)
         body = [html.para(narrative.headline(d, "tpt", lang) or "")]
-        kc = narrative.kecamatan_changes_point(d, lang, ("tpt",))
-        if kc:
-            body.append(html.para(kc))
         body.append(html.para(narrative.education_point(d, lang) or ""))
         fig, alt = charts.tpt_by_education_sex(d, lang)
         body.append(html.figure(fig, alt, "TPT " + ("menurut pendidikan dan jenis kelamin (SK 95%); * = perlu hati-hati"
                                                     if ctx.id else "by education and sex (95% CI); * = use with caution"),
-                                ctx.src("labour/estimates", survey), lang))
+                                ctx.src("labour/estimates", survey), lang, exhibit="F5"))
         rows = pd.concat([d.select(i, "kota") for i in ("tpt", "tpak", "tkk", "underemployment", "parttime", "informal",
                                                           "youth_tpt", "neet")]
                          + [d.select("tpt", "kecamatan")], ignore_index=True)
         if not rows.empty:
             body.append(_estimate_table(rows, lang, "Indikator ketenagakerjaan" if ctx.id else "Labour indicators",
                                         ctx.src("labour/estimates", survey),
-                                        label=lambda r: f"{indicator_name(r['indicator'], lang)} \u2013 {r['domain_name']}"))
+                                        label=lambda r: f"{indicator_name(r['indicator'], lang)} \u2013 {r['domain_name']}", exhibit="T12"))
         body.append(changes_table(ctx, ("tpt",)))
         fig, alt = charts.tpt_history(d, lang, synthetic=ctx.synthetic)
         cap = ("TPT Agustus yang dipublikasikan BPS dan estimasi rilis ini" if ctx.id
@@ -444,7 +508,7 @@ def labour(ctx: BriefContext) -> str:
         if ctx.synthetic:
             cap += (" (estimasi rilis ini dari data sintetis)" if ctx.id else " (this release's estimates from synthetic data)")
         pub = "labour/tpt_published" if ctx.data.table("tpt_published") is not None else "published_indicators"
-        body.append(html.figure(fig, alt, cap, "BPS; " + ctx.src(pub, survey, "labour/estimates"), lang))
+        body.append(html.figure(fig, alt, cap, "BPS; " + ctx.src(pub, survey, "labour/estimates"), lang, exhibit="F6"))
     body.append(aki(ctx))
     return html.section(t("sec_labour", lang), "ketenagakerjaan", *body, major=True)
 
@@ -458,7 +522,7 @@ def aki(ctx: BriefContext) -> str:
     for title, items in ex["groups"]:
         parts.append(html.table([t("col_item", lang), t("col_value", lang), t("col_source", lang)],
                                 [list(f) for f in items], numeric=[False, True, False], cls="data compact sources",
-                                caption=title or ("TPT dan AK/I" if ctx.id else "TPT and AK/I"), lang=lang))
+                                caption=title or ("TPT dan AK/I" if ctx.id else "TPT and AK/I"), lang=lang, exhibit="T3"))
     if ex["groups"]:
         parts.append(html.note(("Sumber: " if ctx.id else "Source: ") + ctx.src("labour/aki_vs_tpt") + ". "
                                + ("\u2013 = tidak dapat diperkirakan dari data ini atau tidak ditampilkan karena sampel "
@@ -467,7 +531,7 @@ def aki(ctx: BriefContext) -> str:
     if ex["reasons"]:
         parts.append(html.table(["Penyebab perbedaan" if ctx.id else "Reason for the difference", t("col_count", lang)],
                                 [list(r) for r in ex["reasons"]], numeric=[False, True], cls="data compact",
-                                source=ctx.src("labour/aki_reasons"), lang=lang))
+                                source=ctx.src("labour/aki_reasons"), lang=lang, exhibit="T3b"))
     parts.append(html.para(ex["closing"]))
     return "".join(parts)
 
@@ -486,73 +550,24 @@ def skills(ctx: BriefContext) -> str:
                                            f"{t('ind_shortage_index', lang)} by occupation (KBJI 2014), 95% CI; the 12 "
                                            "occupations with the largest absolute values; faded hatched bars = not "
                                            "significantly different from zero"),
-                                ctx.src("skills/estimates", t("ref_disnaker", lang, year=d.period)), lang))
+                                ctx.src("skills/estimates", t("ref_disnaker", lang, year=d.period)), lang, exhibit="F7"))
     sc = d.table("programme_scorecard")
     body.append(html.h3("Rekomendasi pelatihan" if ctx.id else "Training recommendations"))
     if sc is None or sc.empty:
         body.append(html.not_available(lang, "skills/tables/programme_scorecard.csv"))
     else:
-        body.append(html.para(
-            "Setiap program ditempatkan menurut kebutuhan pasar untuk jabatan sasarannya (indeks kekurangan) dan efeknya "
-            "terhadap peluang peserta bekerja 6 bulan setelah pelatihan. Rekomendasi mengikuti aturan kartu skor tahap "
-            "keterampilan: perluas = kekurangan, program membantu dan biaya per penempatan tidak di atas median; rancang "
-            "ulang = kekurangan tetapi belum ada bukti program membantu; kurangi = pencari kerja berlebih dan belum ada "
-            "bukti program membantu; pertahankan = selebihnya. Aturan memakai SK 90 persen dan tingkat kerja sesuai "
-            "bidang, sehingga SK 95 persen pada tabel dapat memuat nol untuk program yang dinilai membantu."
-            if ctx.id else
-            "Each programme is placed by the market need for its target occupation (shortage index) and by its effect on "
-            "trainees' chance of working 6 months after training. The recommendations follow the skills stage's "
-            "scorecard rule: expand = shortage, the programme helps and its cost per placement is not above the median; "
-            "redesign = shortage but no evidence that the programme helps; reduce = surplus of job seekers and no "
-            "evidence that it helps; maintain = everything else. The rule uses 90 percent CIs and related employment, "
-            "so the 95 percent CI in the table can include zero for a programme judged to help."))
-        body.append(html.bullets(narrative.recommendation_phrases(sc, lang), "recs"))
+        body.append(training.scorecard_table(ctx))
         fig, alt = charts.programme_quadrant(sc, lang)
         body.append(html.figure(fig, alt, ("Program pelatihan: indeks kekurangan jabatan sasaran dan efek terhadap peluang "
-                                           "bekerja; nomor = kartu skor di bawah" if ctx.id else
+                                           "bekerja; nomor = kartu skor di atas" if ctx.id else
                                            "Training programmes: target-occupation shortage and employment effect; "
-                                           "numbers = scorecard below"),
-                                ctx.src("skills/programme_scorecard"), lang))
-        body.append(_scorecard_table(sc, lang, ctx.src("skills/programme_scorecard")))
+                                           "numbers = scorecard above"),
+                                ctx.src("skills/programme_scorecard"), lang, exhibit="F8"))
     return html.section(t("sec_skills", lang), "keterampilan", *body, major=True)
 
 
-def _scorecard_table(sc: pd.DataFrame, lang: str, source: str) -> str:
-    """All programmes, numbered like the quadrant chart; effect and its 95 % CI in separate columns."""
-    idl = lang == "id"
-    sc = sc.sort_values("program_id" if "program_id" in sc.columns else sc.columns[0], kind="mergesort").reset_index(drop=True)
-    has = set(sc.columns)
-    header, numeric = ["No.", "Program (penyelenggara)" if idl else "Programme (provider)"], [True, False]
-    spec = [("seats", "Kursi" if idl else "Seats", lambda r: fmt.number(r["seats"], 0, lang)),
-            ("shortage_index", "Indeks kekurangan" if idl else "Shortage index", lambda r: fmt.signed(r["shortage_index"], 2, lang)),
-            ("att_pp", "Efek (poin)" if idl else "Effect (pp)", lambda r: fmt.signed(r["att_pp"], 1, lang)),
-            ("att_ci_low", t("col_ci", lang), lambda r: fmt.ci(r.get("att_ci_low"), r.get("att_ci_high"), 1, lang)),
-            ("cost_per_trainee_idr", "Biaya per peserta" if idl else "Cost per trainee",
-             lambda r: fmt.rupiah(r["cost_per_trainee_idr"], lang))]
-    spec = [c for c in spec if c[0] in has]
-    header += [h for _, h, _ in spec]
-    numeric += [True] * len(spec)
-    if "recommendation" in has:
-        header.append("Rekomendasi" if idl else "Recommendation"); numeric.append(False)
-    if "seat_change" in has:
-        header.append("Perubahan kursi" if idl else "Seat change"); numeric.append(True)
-    rows = []
-    for i, r in sc.iterrows():
-        name = str(r.get("program_name", r.get("program_id", "")))
-        if "provider_type" in has and not fmt.is_missing(r.get("provider_type")):
-            name += f" ({r['provider_type']})"
-        row = [charts.programme_number(r.get("program_id", ""), i), name] + [f(r) for _, _, f in spec]
-        if "recommendation" in has:
-            row.append(narrative.rec_word(r["recommendation"], lang))
-        if "seat_change" in has:
-            row.append(fmt.signed(r["seat_change"], 0, lang))
-        rows.append(row)
-    return html.table(header, rows, numeric=numeric, cls="data compact",
-                      caption="Kartu skor program" if idl else "Programme scorecard", source=source, lang=lang)
-
-
 def targeting_table(ctx: BriefContext, df: pd.DataFrame, with_area: bool = True, counts: bool = True,
-                    caption: str | None = None) -> str:
+                    caption: str | None = None, exhibit: str | None = None) -> str:
     """PKH/BPNT x cut (x area) inclusion and exclusion errors from ``targeting_errors.csv`` (‡ = unverified registry)."""
     lang = ctx.lang
     rows, prev = [], None
@@ -580,7 +595,7 @@ def targeting_table(ctx: BriefContext, df: pd.DataFrame, with_area: bool = True,
     if caption is None:
         caption = ("Kesalahan sasaran PKH dan BPNT per kecamatan" if ctx.id else "PKH and BPNT targeting errors by kecamatan")
     return html.table(header, rows, numeric=numeric, cls="data compact", caption=caption,
-                      source=ctx.src("poverty/targeting_errors", t("ref_registry", lang, year=ctx.data.period)), lang=lang)
+                      source=ctx.src("poverty/targeting_errors", t("ref_registry", lang, year=ctx.data.period)), lang=lang, exhibit=exhibit)
 
 
 def _survey_targeting_note(ctx: BriefContext) -> str:
@@ -624,14 +639,14 @@ def targeting(ctx: BriefContext, codes: list[str] | None = None) -> str:
     notes = _concept_notes(ctx, ("targeting_definition", "bottom40_vs_desil"))
     if notes:
         body.append('<div class="callout">' + "".join(f"<p>{html.esc(n)}</p>" for n in notes) + "</div>")
-    body.append(targeting_table(ctx, df))
+    body.append(targeting_table(ctx, df, exhibit="T8"))
     if df["flag"].astype(str).str.contains("unverified_registry").any():
         body.append(html.note("\u2021 " + ("sebagian data registri wilayah ini belum terverifikasi (pemutakhiran DTSEN belum "
                                            "selesai)." if ctx.id else
                                            "part of this area's registry is not yet verified (DTSEN update not finished).")))
     fig, alt = charts.targeting_errors(ctx.data, lang, codes)
     body.append(html.figure(fig, alt, t("sec_targeting", lang),
-                            ctx.src("poverty/targeting_errors", t("ref_registry", lang, year=ctx.data.period)), lang))
+                            ctx.src("poverty/targeting_errors", t("ref_registry", lang, year=ctx.data.period)), lang, exhibit="F9"))
     body.append(_survey_targeting_note(ctx))
     return html.section(t("sec_targeting", lang), "sasaran", *body, major=True)
 
@@ -666,7 +681,7 @@ def quality(ctx: BriefContext) -> str:
             "published in full for transparency:"))
         body.append(html.table([t("col_quality", lang)] + [STAGE_NAMES[s][0 if ctx.id else 1] for s in stages] + ["Total"],
                                rows, numeric=[False] + [True] * (len(stages) + 1), source="estimates.csv", lang=lang,
-                               caption=("Banyaknya estimasi menurut kualitas" if ctx.id else "Estimates by quality")))
+                               caption=("Banyaknya estimasi menurut kualitas" if ctx.id else "Estimates by quality"), exhibit="T5"))
         flagged = lv[lv["_base"].isin(["caution", "unreliable", "suppressed"])]
         if not flagged.empty:
             g = (flagged.groupby(["indicator", "domain_level", "_base"]).size().unstack("_base", fill_value=0)
@@ -684,7 +699,7 @@ def quality(ctx: BriefContext) -> str:
             body.append(html.table([t("col_indicator", lang), "Tingkat" if ctx.id else "Level", t("flag_caution", lang),
                                     t("flag_unreliable", lang), t("flag_suppressed", lang)], rows,
                                    numeric=[False, False, True, True, True], cls="data compact", caption=cap,
-                                   source="estimates.csv", lang=lang))
+                                   source="estimates.csv", lang=lang, exhibit="T5b"))
         quals = []
         for q, (qi, qe) in (("unverified_registry", ("memakai data DTSEN yang belum terverifikasi", "rest on unverified DTSEN data")),
                             ("synthetic_estimate", ("adalah estimasi sintetis model tanpa sampel", "are synthetic model estimates with no sample"))):
@@ -703,33 +718,47 @@ def quality(ctx: BriefContext) -> str:
         body.append(html.table(["Tabel" if ctx.id else "Table", "Baris dengan sel ditekan" if ctx.id else "Rows with suppressed cells"],
                                [[k, fmt.number(v, 0, lang)] for k, v in supp], numeric=[False, True], cls="data compact",
                                caption=("Sel yang ditekan dalam tabel rilis" if ctx.id else "Suppressed cells in the released tables"),
-                               lang=lang))
+                               lang=lang, exhibit="T5c"))
     log = d.table("cleaning_summary")
     if log is not None and not log.empty:
         cols = [c for c in ("dataset", "rule", "column", "action", "n_rows") if c in log.columns]
         hdr = {"dataset": "Dataset", "rule": "Aturan" if ctx.id else "Rule", "column": "Kolom" if ctx.id else "Column",
                "action": "Tindakan" if ctx.id else "Action", "n_rows": "Baris" if ctx.id else "Rows"}
-        rows = [[fmt.number(r[c], 0, lang) if c == "n_rows" else str(r[c]) for c in cols] for _, r in log.iterrows()]
+        rows = [[_code_cell(c, r[c], lang) for c in cols] for _, r in log.iterrows()]
         body.append(html.table([hdr[c] for c in cols], rows, numeric=[c == "n_rows" for c in cols], cls="data compact",
                                caption=("Ringkasan pembersihan data (per aturan; log per baris ada di tables/clean/cleaning_log.csv)"
                                         if ctx.id else "Data cleaning summary (by rule; the row-level log is tables/clean/cleaning_log.csv)"),
-                               source=ctx.src("clean/cleaning_summary"), lang=lang))
+                               source=ctx.src("clean/cleaning_summary"), lang=lang, exhibit="T5d"))
     val = d.table("validation_report")
     if val is not None and not val.empty:
-        cols = [c for c in ("dataset", "column", "rule", "severity", "n_rows", "handled_by") if c in val.columns] \
-            or list(val.columns)[:5]
+        # The check text is generated in English from the contracts: the Indonesian brief shows the
+        # rule that handled it instead, and points to the file with the full text.
+        want = ("dataset", "column", "rule", "severity", "n_rows", "handled_by") if not ctx.id else \
+            ("dataset", "column", "severity", "n_rows", "handled_by")
+        cols = [c for c in want if c in val.columns] or list(val.columns)[:5]
         vh = {"dataset": "Dataset", "column": "Kolom" if ctx.id else "Column", "rule": "Pemeriksaan" if ctx.id else "Check",
               "severity": "Tingkat" if ctx.id else "Severity", "n_rows": "Baris" if ctx.id else "Rows",
               "handled_by": "Ditangani oleh aturan" if ctx.id else "Handled by rule"}
-        rows = [[fmt.number(r[c], 0, lang) if c == "n_rows" else str(r[c]) for c in cols] for _, r in val.iterrows()]
+        rows = [[_code_cell({"handled_by": "rule"}.get(c, c), r[c], lang) for c in cols] for _, r in val.iterrows()]
         body.append(html.table([vh.get(c, c) for c in cols], rows, numeric=[c == "n_rows" for c in cols], cls="data compact",
-                               caption=("Laporan validasi data mentah (teks pemeriksaan dalam bahasa Inggris)" if ctx.id
+                               caption=("Laporan validasi data mentah. " + t("validation_check_note", lang) if ctx.id
                                         else "Validation report of the raw data"),
-                               source=ctx.src("clean/validation_report"), lang=lang))
+                               source=ctx.src("clean/validation_report"), lang=lang, exhibit="T5e"))
     if d.missing:
         body.append(html.note((("Masukan yang belum tersedia: " if ctx.id else "Inputs not yet available: ")
                                + ", ".join(d.missing))))
     return html.section(t("sec_quality", lang), "kualitas", *body, major=True)
+
+
+def _code_cell(col: str, value, lang: str) -> str:
+    """A cleaning/validation table cell: counts formatted, action/rule/severity codes in words."""
+    if col == "n_rows":
+        return fmt.number(value, 0, lang)
+    prefix = {"action": "act_", "rule": "rule_", "severity": "sev_"}.get(col)
+    code = "" if fmt.is_missing(value) else str(value)
+    if prefix and code and has(prefix + code):
+        return t(prefix + code, lang)
+    return code
 
 
 def _suppressed_cells(d: BriefData) -> list[tuple[str, int]]:
@@ -775,14 +804,15 @@ def _published_rows(ctx: BriefContext) -> list[list[str]]:
             sub = pov[(pov["indicator"] == ind) & (pov["series"] == "published")].sort_values("year", kind="mergesort")
             for r in sub.itertuples():
                 v = fmt.rupiah(r.value, lang) if ind == "poverty_line" else fmt.number(r.value, 0 if ind == "poor_persons" else 2, lang)
-                rows.append([PUBLISHED_LABELS[(ind, "published")][0 if idl else 1], str(r.year), v, str(r.source)])
+                rows.append([PUBLISHED_LABELS[(ind, "published")][0 if idl else 1], str(r.year), v,
+                             localise_source(r.source, lang)])
     tpt = d.table("tpt_published")
     if tpt is not None and {"area", "indicator", "series", "year", "value", "source"} <= set(tpt.columns):
         sub = tpt[(tpt["indicator"] == "tpt") & tpt["series"].astype(str).str.startswith("published")]
         sub = sub.assign(_o=sub["area"].map({"bontang": 0, "kaltim": 1})).sort_values(["_o", "series", "year"], kind="mergesort")
         for r in sub.itertuples():
             lab = PUBLISHED_LABELS.get((r.area, r.series), (f"{r.area} {r.series}",) * 2)[0 if idl else 1]
-            rows.append([lab, str(r.year), fmt.number(r.value, 2, lang), str(r.source)])
+            rows.append([lab, str(r.year), fmt.number(r.value, 2, lang), localise_source(r.source, lang)])
     elif (pub := d.table("published_indicators")) is not None and not pub.empty and "source" in pub.columns:
         used = pub[pub["indicator"].isin(PUBLISHED_USED)].sort_values(["indicator", "year"], kind="mergesort")
         rows += [[str(r.indicator), str(r.year), fmt.number(r.value, 2, lang), str(r.source)] for r in used.itertuples()]
@@ -802,15 +832,15 @@ def sources(ctx: BriefContext) -> str:
             ["AK/I, lowongan, pelatihan" if idl else "AK/I, vacancies, training", "Disnaker Kota Bontang", p, micro]]
     body = [html.table([t("col_source", lang), t("col_provider", lang), t("col_vintage", lang),
                         "Keterangan" if idl else "Note"], rows, caption=("Data yang diolah" if idl else "Data processed"),
-                       lang=lang)]
+                       lang=lang, exhibit="T14")]
     pub_rows = _published_rows(ctx)
     if pub_rows:
         body.append(html.table([t("col_indicator", lang), t("col_vintage", lang), t("col_value", lang), t("col_source", lang)],
                                pub_rows, numeric=[False, False, True, False], cls="data compact sources",
                                caption=("Angka publikasi yang dipakai sebagai pembanding (sumber sekunder; periksa BRS BPS)"
                                         if idl else "Published figures used for comparison (secondary sources; check BPS releases)"),
-                               lang=lang))
-    body.append(html.para(t("cite", lang), "cite"))
+                               lang=lang, exhibit="T15"))
+    body.append(html.para(t("cite_synthetic" if ctx.synthetic else "cite", lang), "cite"))
     return html.section(t("sec_sources", lang), "sumber", *body)
 
 
@@ -874,6 +904,8 @@ def kecamatan_body(ctx: BriefContext) -> str:
     name = kecamatan_name(ctx)
     boxes = [b for b in (_box(ctx, "p0", "kecamatan", code), _box(ctx, "tpt", "kecamatan", code),
                          _box(ctx, "youth_tpt", "kecamatan", code)) if b]
+    for i, b in enumerate(boxes, 1):
+        b["exhibit"] = f"KH{i}"
     parts = [html.key_figures(boxes) if boxes else html.not_available(lang, "estimates.csv")]
     df = charts._sae_frame(d, code)
     if df is not None and not df.empty:
@@ -886,7 +918,7 @@ def kecamatan_body(ctx: BriefContext) -> str:
                f"Kelurahan P0 in {name}: direct and Fay-Herriot estimates (95% CI). Of {len(df)} kelurahan, {n_c} are "
                f"to be used with caution (*) and {n_u} are not reliable (**): an indication, not a ranking.")
         parts.append(html.figure(fig, alt, cap, ctx.src("poverty/kelurahan_p0", t("ref_poverty", lang, year=d.period),
-                                                        "poverty/estimates"), lang))
+                                                        "poverty/estimates"), lang, exhibit="F3"))
     left, right = [], []
     tab = d.table("progress_kelurahan")
     if tab is not None and not tab.empty and "kode_kec" in tab.columns:
@@ -894,12 +926,12 @@ def kecamatan_body(ctx: BriefContext) -> str:
         if not sub.empty:
             left.append(_progress_table(sub, lang, ctx.src("clean/progress_kelurahan"),
                                         ("Verifikasi DTSEN per kelurahan" if ctx.id else "DTSEN verification by kelurahan"),
-                                        cls="data compact"))
+                                        cls="data compact", exhibit="T10"))
     tg = narrative.targeting_rows(d, [code])
     if tg is not None:
         right.append(targeting_table(ctx, tg, with_area=False, counts=False,
                                      caption=("Ketepatan sasaran bansos (registri, kelayakan menurut PMT)" if ctx.id
-                                              else "Targeting of social assistance (registry, PMT eligibility)")))
+                                              else "Targeting of social assistance (registry, PMT eligibility)"), exhibit="T8"))
     parts.append(html.h3(t("sec_kecamatan_progress", lang)))
     if left or right:
         parts.append('<div class="cols"><div>' + "".join(left) + "</div><div>" + "".join(right) + "</div></div>")
