@@ -38,10 +38,10 @@ show(s.main_points(ctx))
 show(s.official_box(ctx))
 
 # %%
-show(s.glossary(ctx))
+show(s.annex(ctx))
 
 # %%
-show(s.annex(ctx))
+show(s.glossary(ctx))
 
 # %%
 show(s.progress(ctx))

@@ -91,3 +91,67 @@ def test_briefs_open_cleanly(chromium, briefs):
             page.close()
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+PHONE = {"width": 390, "height": 844}
+PAGE_RE = __import__("re").compile(rb"/Type\s*/Page(?![s\w])")
+
+
+def _pdf_pages(page) -> int:
+    """Pages of the page printed to A4 by Chromium (the brief's own @page rules apply)."""
+    return len(PAGE_RE.findall(page.pdf(prefer_css_page_size=True, print_background=True)))
+
+
+# Keep only what comes before a selector (and the banner/masthead), to print one part of a brief.
+KEEP_BEFORE = """sel => {
+  const stop = document.querySelector(sel);
+  if (!stop) return false;
+  const cells = Array.from(document.querySelectorAll('main.brief > *'));
+  const i = cells.findIndex(c => c === stop || c.contains(stop));
+  cells.slice(i).forEach(c => c.remove());
+  return true;
+}"""
+
+
+def test_phone_width_and_print(chromium, briefs):
+    """390 px phone: no sideways scroll. Print: decisions on 1 A4 page, summary <= 2, kecamatan 1."""
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+        ctx = browser.new_context(viewport=PHONE, device_scale_factor=1)
+        for html in briefs:
+            page = ctx.new_page()
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            sw = page.evaluate("document.documentElement.scrollWidth")
+            if sw > PHONE["width"]:
+                wide = page.evaluate("""w => Array.from(document.querySelectorAll('body *'))
+                    .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'))
+                    .slice(0, 5).map(e => e.tagName + '.' + e.className)""", PHONE["width"])
+                problems.append(f"{html.name}: page is {sw} px wide at 390 px ({wide})")
+            page.close()
+        ctx.close()
+        pctx = browser.new_context()
+        for html in briefs:
+            page = pctx.new_page()
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            if "kecamatan" in html.name or html.name.startswith("brief_id_64") or "06_kecamatan" in html.name:
+                n = _pdf_pages(page)
+                if n != 1:
+                    problems.append(f"{html.name}: kecamatan brief prints on {n} A4 pages, not 1")
+            elif page.query_selector("#keputusan"):
+                if page.evaluate(KEEP_BEFORE, "#lampiran"):
+                    n = _pdf_pages(page)
+                    if n > 2:
+                        problems.append(f"{html.name}: summary (decisions to glossary) prints on {n} A4 pages, not <= 2")
+                page.reload(wait_until="load")
+                if page.evaluate(KEEP_BEFORE, "#angka-utama"):
+                    n = _pdf_pages(page)
+                    if n != 1:
+                        problems.append(f"{html.name}: decision page prints on {n} A4 pages, not 1")
+            page.close()
+        pctx.close()
+        browser.close()
+    assert not problems, "\n".join(problems)

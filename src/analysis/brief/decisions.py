@@ -137,12 +137,12 @@ def verification_block(ctx, top: int = 5) -> str:
                  days=fmt.number(days, 0, lang), per_day=fmt.number(math.ceil(total / days), 0, lang))
     rows = [[r.name, fmt.number(r.target, 0, lang), fmt.number(r.pct, 1, lang), fmt.number(r.pending, 0, lang),
              fmt.number(r.per_day, 0, lang)] for r in plan.itertuples()]
-    parts = [html.h3(t("dec_verif_title", lang)), html.para(lead, "decision"),
+    parts = [html.h3(t("dec_verif_title", lang)), html.para(lead, "decision"), '<div class="cols"><div>',
              html.table([t("col_kecamatan", lang), t("col_target_families", lang), t("col_pct_verified", lang),
                          t("col_pending", lang), t("col_per_day", lang)], rows,
                         numeric=[False, True, True, True, True], cls="data compact",
                         caption=t("dec_verif_caption", lang, date=fmt.date_long(end, lang) if end else fmt.MISSING),
-                        source=ctx.src("clean/progress_kecamatan"), lang=lang, exhibit="D1a")]
+                        source=ctx.src("clean/progress_kecamatan"), lang=lang, exhibit="D1a"), "</div><div>"]
     pri = kelurahan_priority(d.table("progress_kelurahan"), d.select("p0", "kelurahan"))
     if pri is not None and not pri.empty:
         head = pri.head(top)
@@ -154,6 +154,8 @@ def verification_block(ctx, top: int = 5) -> str:
                                 cls="data compact", caption=cap,
                                 source=ctx.src("clean/progress_kelurahan", None, "poverty/estimates"), lang=lang,
                                 exhibit="D1b"))
+    parts.append("</div></div>")
+    if pri is not None and not pri.empty:
         parts.append(html.note(t("dec_priority_note", lang)))
     return "".join(parts)
 
@@ -203,11 +205,13 @@ def bansos_block(ctx) -> str:
                                                                if p in progs}, what=t("invalid_records", lang))
                                if set(progs) == {"pkh", "bpnt"} else "", "decision"))
     rows = [[r["domain_name"]] + [fmt.number(r[p], 0, lang) for p in progs] for _, r in inv.iterrows()]
+    parts.append('<div class="cols"><div>')
     parts.append(html.table([t("col_domain", lang)] + [t(f"col_invalid_{p}", lang) for p in progs], rows,
                             numeric=[False] + [True] * len(progs), cls="data compact",
                             caption=t("dec_invalid_caption", lang),
                             source=ctx.src("poverty/targeting_errors", t("ref_registry", lang, year=d.period)),
                             lang=lang, exhibit="D2a"))
+    parts.append("</div><div>")
     # errors, named as errors, at the city level
     err = tg[(tg["domain_level"] == "kota")] if "domain_level" in tg.columns else tg.iloc[0:0]
     if not err.empty:
@@ -220,6 +224,7 @@ def bansos_block(ctx) -> str:
                                 caption=t("dec_errors_caption", lang),
                                 source=ctx.src("poverty/targeting_errors", t("ref_registry", lang, year=d.period)),
                                 lang=lang, exhibit="D2b"))
+    parts.append("</div></div>")
     pv = d.table("pmt_validation")
     if pv is not None and {"cut", "exclusion_error", "inclusion_error", "validation"} <= set(pv.columns):
         txt = []

@@ -115,7 +115,7 @@ def change_text(r, lang: str, claim: bool = True) -> str:
              p=fmt.number(r["p_value"], 3, lang), padj=fmt.number(r["p_adjusted"], 3, lang))
 
 
-def change_points(tests: pd.DataFrame, method: str, level: float, lang: str = "id", max_listed: int = 6) -> list[str]:
+def change_points(tests: pd.DataFrame, method: str, level: float, lang: str = "id", max_listed: int = 3) -> list[str]:
     """Key points about change: the rule, the changes that hold, the nominal ones that do not."""
     if tests.empty:
         return []
@@ -131,5 +131,7 @@ def change_points(tests: pd.DataFrame, method: str, level: float, lang: str = "i
         pts.append(t("kp_more", lang, n=len(holds) - max_listed))
     if not nominal_only.empty:
         listed = "; ".join(change_text(r, lang, claim=False) for _, r in nominal_only.head(max_listed).iterrows())
+        if len(nominal_only) > max_listed:
+            listed += t("kp_nominal_more", lang, n=len(nominal_only) - max_listed)
         pts.append(t("kp_nominal", lang, n=len(nominal_only), items=listed))
     return pts

@@ -48,9 +48,9 @@ def official_rows(data, years: tuple[str, ...], lang: str) -> list[list[str]]:
 
 
 def official_box(ctx) -> str:
-    """The framed box of published BPS figures for the previous and current period (exhibit O1)."""
+    """The framed box of published BPS figures of the current period (exhibit O1)."""
     lang, d = ctx.lang, ctx.data
-    rows = official_rows(d, (str(d.previous_period), str(d.period)), lang)
+    rows = official_rows(d, (str(d.period),), lang)  # earlier years: Annex (Sumber data, T15)
     if not rows:
         return ""
     intro = t("official_intro_synthetic" if ctx.synthetic else "official_intro", lang)

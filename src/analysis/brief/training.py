@@ -174,18 +174,22 @@ def decision_block(ctx) -> str:
         sub = tab[tab["_grade"] == g]
         if sub.empty:
             continue
-        names = ", ".join(f"{r['program_id']}" for _, r in sub.iterrows())
+        names = (", ".join(f"{r['program_id']}" for _, r in sub.iterrows()) if len(sub) <= 8
+                 else t("see_t4", lang))
         rows.append([t(f"grade_{g}", lang), fmt.number(len(sub), 0, lang),
                      fmt.number(sub["seats"].sum(), 0, lang) if "seats" in sub.columns else fmt.MISSING, names])
+    parts.append('<div class="cols"><div>')
     parts.append(html.para(t("dec_train_lead", lang, n=len(tab), helps=int((tab["_grade"] == "helps").sum()),
                              harms=int((tab["_grade"] == "harms").sum()),
                              insufficient=int((tab["_grade"] == "insufficient").sum()),
                              closed=int(tab["_close"].sum())), "decision"))
+    parts.append("</div><div>")
     parts.append(html.table([t("col_evidence", lang), t("col_programmes", lang), t("col_seats", lang),
                              t("col_programme_ids", lang)], rows, numeric=[False, True, True, False],
                             cls="data compact", caption=t("dec_train_caption", lang),
                             source=ctx.src("skills/programme_scorecard", None, "skills/estimates"), lang=lang,
                             exhibit="D3"))
+    parts.append("</div></div>")
     ps = _pooled_sentence(ctx)
     parts.append(html.note(" ".join(x for x in (ps, t("train_rule_short", lang)) if x)))
     return "".join(parts)
