@@ -635,7 +635,16 @@ def _place_labels(ax, fig, xs, ys, labels, fontsize=FONT_PT - 1, sizes=None, ins
     offsets = [(6, 2, "left"), (-6, 2, "right"), (6, -12, "left"), (-6, -12, "right"), (0, 8, "center"),
                (0, -18, "center"), (10, 10, "left"), (-10, 10, "right"), (10, -20, "left"), (-10, -20, "right"),
                (14, 16, "left"), (-14, 16, "right"), (14, -26, "left"), (-14, -26, "right")]
+    # then rings further out (a thin leader line joins a label to its point), so that a free spot
+    # is always searched before a label is allowed to sit on another one
+    for r in (24, 32, 40, 52, 64):
+        for dx, dy in ((1, 0.4), (-1, 0.4), (1, -1), (-1, -1), (0, 1), (0, -1.4), (0.7, 1), (-0.7, 1)):
+            offsets.append((int(r * dx), int(r * dy), "left" if dx > 0 else "right" if dx < 0 else "center"))
     from matplotlib.transforms import Bbox
+    # settle the layout (legend, titles) first and freeze it: a constrained layout that ran after
+    # the placement would move the points under labels placed in fixed point offsets
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
     renderer = fig.canvas.get_renderer()
     placed = []
     if sizes is not None:  # scatter markers are obstacles too (size in points^2)
@@ -649,8 +658,10 @@ def _place_labels(ax, fig, xs, ys, labels, fontsize=FONT_PT - 1, sizes=None, ins
         for dx, dy, ha in offsets:
             if ann is not None:
                 ann.remove()
+            far = abs(dx) + abs(dy) > 30
             ann = ax.annotate(labels[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
-                              fontsize=fontsize, ha=ha, va="bottom")
+                              fontsize=fontsize, ha=ha, va="bottom",
+                              arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#777777"} if far else None)
             bb = ann.get_window_extent(renderer).expanded(1.02, 1.1)
             ok_inside = (not inside) or ax.get_window_extent(renderer).contains(bb.x0, bb.y0) and \
                 ax.get_window_extent(renderer).contains(bb.x1, bb.y1)
@@ -715,12 +726,12 @@ def programme_quadrant(scorecard: pd.DataFrame | None, lang: str = "id"):
     ax.set_ylabel("Efek pada peluang bekerja (poin)" if _id(lang) else "Effect on employment (percentage points)")
     ax.set_title("Program pelatihan: kebutuhan pasar \u00d7 efek" if _id(lang) else "Training programmes: market need \u00d7 effect")
     ax.set_ylim(*ax.get_ylim())  # freeze limits before measuring label boxes
-    nums = [programme_number(r.get("program_id", ""), i) for i, (_, r) in enumerate(sc.iterrows())]
-    _place_labels(ax, fig, sc["shortage_index"].to_numpy(float), sc["att_pp"].to_numpy(float), nums,
-                  sizes=size, fontsize=FONT_PT - 1.5, inside=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=4, markerscale=0.6,
               title=("Rekomendasi (banyaknya program); ukuran titik = kursi; garis = SK 95%" if _id(lang)
                      else "Recommendation (number of programmes); marker size = seats; lines = 95% CI"))
+    nums = [programme_number(r.get("program_id", ""), i) for i, (_, r) in enumerate(sc.iterrows())]
+    _place_labels(ax, fig, sc["shortage_index"].to_numpy(float), sc["att_pp"].to_numpy(float), nums,
+                  sizes=size, fontsize=FONT_PT - 1.5, inside=True)
     parts = []
     for num, (_, r) in zip(nums, sc.iterrows()):
         parts.append(f"{num} {r.get('program_name')}: {fmt.number(r['shortage_index'], 2, lang)} / "
