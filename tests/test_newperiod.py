@@ -31,7 +31,7 @@ def _run(tmp_path, raw, period, *extra):
 
 
 def test_same_period_as_the_demo_gives_a_complete_run_config(tmp_path, raw_copy, capsys, monkeypatch):
-    monkeypatch.setenv("BONTANG_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("BONTANG_PSEUDONYM_KEY", "test-key-of-16-chars")
     raw = tmp_path / "raw"
     shutil.copytree(raw_copy, raw)
     rc, cfg_path, corr = _run(tmp_path, raw, "2024")
@@ -92,7 +92,7 @@ def test_delivered_layout_recognised_by_its_file_names(tmp_path, raw_copy, capsy
     from analysis.contracts import load_contracts
     from analysis.cleaning.reader import read_table
 
-    monkeypatch.setenv("BONTANG_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("BONTANG_PSEUDONYM_KEY", "short")
     raw = tmp_path / "raw"
     shutil.copytree(raw_copy, raw)
     contracts = load_contracts()
@@ -104,6 +104,7 @@ def test_delivered_layout_recognised_by_its_file_names(tmp_path, raw_copy, capsy
     out = capsys.readouterr().out
     assert rc == 0, out
     assert "module 'blok43' of layout susenas_maret_2024" in out
+    assert "the one found has fewer than 16 characters" in out
     cfg = load_config(cfg_path)
     assert cfg.inputs["susenas_2024"] == {"file": "susenas/ssn202403_kor_rt.dta", "schema": "susenas_kp",
                                           "layout": "susenas_maret_2024"}

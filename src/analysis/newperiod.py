@@ -448,9 +448,15 @@ def main(argv: list[str] | None = None) -> int:
     missing = list(plan.missing)
     import os
 
+    from analysis.cleaning.pseudonymise import MIN_KEY_CHARS
+
     key_env = template.get("pseudonym_key_env", "BONTANG_PSEUDONYM_KEY")
-    if not os.environ.get(key_env) and not (paths.ROOT / ".pseudonym_key").is_file():
+    key_file = paths.ROOT / ".pseudonym_key"
+    key = os.environ.get(key_env) or (key_file.read_text(encoding="utf-8").strip() if key_file.is_file() else "")
+    if not key:
         missing.append(f"pseudonymisation key: export {key_env}=... or write it to .pseudonym_key (never commit it)")
+    elif len(key) < MIN_KEY_CHARS:
+        missing.append(f"pseudonymisation key: the one found has fewer than {MIN_KEY_CHARS} characters")
     if missing:
         print(f"Still missing before `make report CONFIG={_rel_to_root(config_path)}` ({len(missing)}):")
         for m in missing:
