@@ -36,6 +36,11 @@ def test_kelurahan_priority_is_pending_times_model_p0():
     pri = dec.kelurahan_priority(kel, p0)
     assert list(pri["code"]) == ["k2", "k1"]          # 40 > 20; k3 has nothing pending
     assert pri["score"].tolist() == [40.0, 20.0]
+    # a second model (EBP) for the same kelurahan does not duplicate it: the Fay-Herriot row is used
+    two = pd.concat([p0.assign(method="ebp;census"), p0.assign(method="fay_herriot")], ignore_index=True)
+    two.loc[two["method"] == "ebp;census", "estimate"] = 90.0
+    pri = dec.kelurahan_priority(kel, two)
+    assert pri["score"].tolist() == [40.0, 20.0]
 
 
 def test_invalid_recipients_one_cut_per_programme():

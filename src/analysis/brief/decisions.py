@@ -100,6 +100,12 @@ def kelurahan_priority(progress_kel: pd.DataFrame | None, p0_kel: pd.DataFrame) 
     df = pd.DataFrame({"code": progress_kel[code].astype(str), "name": progress_kel[name].astype(str),
                        "kec": progress_kel[kec].astype(str) if kec else "",
                        "pending": progress_kel["households_pending"].astype(float)})
+    if not p0_kel.empty and "method" in p0_kel.columns:
+        # one model row per kelurahan: the Fay-Herriot estimate the brief's kelurahan section shows
+        # (another model, e.g. EBP, may publish rows for the same kelurahan)
+        rank = (~p0_kel["method"].astype(str).str.startswith("fay_herriot")).astype(int)
+        p0_kel = p0_kel.assign(_r=rank).sort_values(["domain_code", "_r"], kind="mergesort") \
+            .drop_duplicates("domain_code")
     p0 = p0_kel[["domain_code", "estimate", "flag"]].rename(columns={"domain_code": "code", "estimate": "p0",
                                                                      "flag": "p0_flag"}) if not p0_kel.empty else \
         pd.DataFrame(columns=["code", "p0", "p0_flag"])
