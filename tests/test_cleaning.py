@@ -14,7 +14,7 @@ import yaml
 
 from analysis import paths
 from analysis.cleaning import rules
-from analysis.cleaning.progress import progress_tables, suppress
+from analysis.cleaning.progress import progress_tables
 from analysis.cleaning.pseudonymise import Pseudonymiser, PseudonymKeyError, resolve_key
 from _cleaning_fixtures import WILAYAH_CSV, households_members, make_fixture, tree_hash
 from analysis.cleaning import run_clean_stage, write_clean_outputs
@@ -237,22 +237,6 @@ def test_progress_counts(wilayah):
     tetap = hh[hh["hasil_verifikasi"] == "tetap"]
     pair = trans[(trans["desil_before"] == "3") & (trans["desil_after"] == "3")]["households"].sum()
     assert pair == ((tetap["desil_nasional"] == 3) & (tetap["desil_verifikasi"] == 3)).sum()
-
-
-def test_suppression_primary_and_secondary():
-    df = pd.DataFrame({"households_target": [100, 100, 5], "households_verified": [97, 50, 5],
-                       "households_pending": [3, 50, 0], "pct_verified": [97.0, 50.0, 100.0]})
-    out = suppress(df, ["households_target", "households_verified", "households_pending"], 10,
-                   [["households_target", "households_verified", "households_pending"]],
-                   {"pct_verified": ["households_target", "households_verified", "households_pending"]})
-    # row 0: pending 3 blanked; verified blanked too (else 100 - 97 = 3); pct blanked
-    assert out.loc[0, ["households_target"]].tolist() == [100]
-    assert out.loc[0, ["households_verified", "households_pending", "pct_verified"]].isna().all()
-    assert out.loc[1].notna().all()
-    # row 2: 5 and 5 blanked, zero shown
-    assert out.loc[2, ["households_target", "households_verified"]].isna().all()
-    assert out.loc[2, "households_pending"] == 0
-    assert out.loc[0, "suppressed_cells"] == "households_verified;households_pending;pct_verified"
 
 
 # -- the whole stage on the fixture -------------------------------------------------------------

@@ -494,16 +494,6 @@ def test_reasons_are_bilingual_and_cover_every_reason():
 
 
 # ----------------------------------------------------------------------------- privacy, published
-def test_complementary_suppression_blanks_a_second_cell():
-    from analysis.labour.privacy import complementary_suppression
-
-    t = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 2, "n": [50, 12, 11, 4, 30, 30], "v": [1.0] * 6})
-    t["suppressed"] = (t["n"] > 0) & (t["n"] < 10)
-    out = complementary_suppression(t, group_cols=["g"], n_col="n", value_cols=["v", "n"], min_count=10)
-    assert out["suppressed"].tolist() == [False, False, True, True, False, False]
-    assert out["v"].isna().tolist() == [False, False, True, True, False, False]
-
-
 def test_published_table_keeps_sources_and_labels_synthetic():
     from analysis.labour.published import published_labour_table
 

@@ -17,16 +17,18 @@ Definitions (one registry family = one row of ``dtsen_households``):
 ``status``
     ``selesai`` (no family pending), ``belum_mulai`` (none verified), ``berjalan`` otherwise.
 
-Published tables suppress counts from 1 to ``privacy.suppression_min_count - 1`` (zero is shown),
-then suppress a second cell wherever a suppressed cell could be recovered from a published total
-(``target = verified + pending`` and so on), and blank a percentage computed from a suppressed
-count. ``suppressed_cells`` lists what was blanked in each row.
+Published tables go through :func:`analysis.disclosure.suppress`: counts from 1 to
+``privacy.suppression_min_count - 1`` are blanked (zero is shown), a second cell wherever a blanked
+one could be recovered from a published total (``target = verified + pending`` and so on; the
+outcomes of a domain), and ``pct_verified`` when it rests on a blanked or small count.
+``suppressed_cells`` lists what was blanked in each row.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from analysis import disclosure
 from analysis.codes import KOTA_CODE
 
 REMOVED_REASONS = ("pindah", "meninggal", "ganda", "tidak_ditemukan")
@@ -94,56 +96,6 @@ def _counts(d: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out.drop(columns="_n")
 
 
-def suppress(df: pd.DataFrame, count_cols: list[str], k: int, groups: list[list[str]] | None = None,
-             pct_depends: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    """Blank counts 1..k-1, then secondary cells, then dependent percentages (see module doc).
-
-    Vectorised over rows; iterates only over the (few) groups until nothing changes.
-    """
-    out = df.copy()
-    col = {c: i for i, c in enumerate(count_cols)}
-    vals = out[count_cols].to_numpy(dtype="float64", na_value=np.nan)
-    sup = (vals > 0) & (vals < k)
-    groups = [[col[c] for c in g] for g in (groups or []) if all(c in col for c in g)]
-    rows = np.arange(len(out))
-    for _ in range(20):
-        changed = False
-        for g in groups:
-            total, parts = g[0], np.array(g[1:])
-            n_sup = sup[:, parts].sum(axis=1)
-            # one part blank while the total is shown, or the total blank while all parts are
-            # shown: either could be recovered by subtraction -> blank the smallest other part
-            need = ((n_sup == 1) & ~sup[:, total]) | (sup[:, total] & (n_sup == 0))
-            if not need.any():
-                continue
-            cand = np.where(~sup[:, parts] & (vals[:, parts] > 0), vals[:, parts], np.inf)
-            best = cand.argmin(axis=1)
-            has = np.isfinite(cand.min(axis=1))
-            m = need & has
-            if m.any():
-                sup[rows[m], parts[best[m]]] = True
-                changed = True
-            stuck = need & ~has & ~sup[:, total]   # nothing left among the parts: blank the total
-            if stuck.any():
-                sup[stuck, total] = True
-                changed = True
-        if not changed:
-            break
-    sup = pd.DataFrame(sup, columns=count_cols, index=out.index)
-    for c in count_cols:
-        out[c] = out[c].astype("Int64").mask(sup[c])
-    names = pd.Series("", index=out.index, dtype="object")
-    for c in count_cols:
-        names = names.where(~sup[c], names + np.where(names == "", "", ";") + c)
-    for pct, deps in (pct_depends or {}).items():
-        if pct in out.columns:
-            blank = sup[[d for d in deps if d in sup.columns]].any(axis=1)
-            out[pct] = out[pct].mask(blank)
-            names = names.where(~blank, names + np.where(names == "", "", ";") + pct)
-    out["suppressed_cells"] = names.astype("str")
-    return out
-
-
 def progress_tables(households: pd.DataFrame, members: pd.DataFrame | None, names: dict[str, str],
                     suppression_min_count: int = 10, link: str = "hh_key",
                     publish: bool = True) -> dict[str, pd.DataFrame]:
@@ -164,7 +116,7 @@ def progress_tables(households: pd.DataFrame, members: pd.DataFrame | None, name
     """
     d = _prepare(households, members, link)
     k = int(suppression_min_count)
-    pct_dep = {"pct_verified": ["households_target", "households_verified", "households_pending"]}
+    pct_dep = {"pct_verified": ("households_verified", "households_target")}
     cols = HH_COUNTS + PERSON_COUNTS
 
     kec = _counts(d, ["kode_kec"])
@@ -206,10 +158,12 @@ def progress_tables(households: pd.DataFrame, members: pd.DataFrame | None, name
     trans = trans.reset_index(drop=True)
 
     if publish:
-        kec = suppress(kec, cols, k, GROUPS, pct_dep)
-        kel = suppress(kel, cols, k, GROUPS, pct_dep)
-        reasons = _suppress_long(reasons, ["households", "persons"], k)
-        trans = suppress(trans, ["households"], k)
+        kec = disclosure.suppress(kec, cols, k, rates=pct_dep, row_groups=GROUPS)
+        kel = disclosure.suppress(kel, cols, k, rates=pct_dep, row_groups=GROUPS)
+        # within a domain the outcomes add up to the domain's published total
+        reasons = disclosure.suppress(reasons, ["households", "persons"], k,
+                                      col_groups=["domain_level", "domain_code"])
+        trans = disclosure.suppress(trans, ["households"], k)
     return {"progress_kecamatan": kec, "progress_kelurahan": kel, "progress_reasons": reasons,
             "decile_transitions": trans}
 
@@ -217,25 +171,3 @@ def progress_tables(households: pd.DataFrame, members: pd.DataFrame | None, name
 def _decile_sort_key(s: pd.Series) -> pd.Series:
     num = pd.to_numeric(s, errors="coerce")
     return num.fillna(100).astype(float) + s.map({"baru": 0.5, "belum_diverifikasi": 101}).fillna(0)
-
-
-def _suppress_long(df: pd.DataFrame, cols: list[str], k: int) -> pd.DataFrame:
-    """Suppress a long table; within a domain the cells add up to the published total, so a lone
-    suppressed cell is protected by suppressing the next smallest positive cell too."""
-    out = df.copy()
-    sup = {}
-    for c in cols:
-        v = out[c].astype("float64")
-        s = (v > 0) & (v < k)
-        grp = out["domain_level"] + "|" + out["domain_code"]
-        n = s.groupby(grp).transform("sum")
-        cand = v.where(~s & (v > 0))
-        rank = cand.groupby(grp).rank(method="first")
-        s |= (n == 1) & (rank == 1)
-        sup[c] = s
-        out[c] = out[c].astype("Int64").mask(s)
-    names = pd.Series("", index=out.index, dtype="object")
-    for c in cols:
-        names = names.where(~sup[c], names + np.where(names == "", "", ";") + c)
-    out["suppressed_cells"] = names.astype("str")
-    return out

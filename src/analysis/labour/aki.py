@@ -32,13 +32,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import survey
+from analysis import disclosure, survey
 from analysis.labour import definitions as d
 from analysis.labour.estimation import LabourSample
-from analysis.labour.privacy import complementary_suppression
 
 DECOMPOSITION_COLUMNS = ["component", "count", "share", "source", "side", "se", "value", "unit", "label_id",
-                         "label_en"]
+                         "label_en", disclosure.MARKER]
 REASON_COLUMNS = ["reason_code", "text_id", "text_en", "value", "unit"]
 CARD_VALIDITY_MONTHS = 6
 SOURCE_AKI = "Disnaker AK/I registry (administrative)"
@@ -450,14 +449,12 @@ def decomposition_table(reg: Mapping[str, float], srv: Mapping[str, Mapping], un
     # privacy: blank registry and survey cells resting on fewer than min_count persons, then
     # blank a second cell wherever a blanked one could be recovered by subtraction (the registry
     # waterfall; the four categories that add up to the unemployed)
-    n = pd.to_numeric(t["_n"], errors="coerce").abs()
-    t["_n"] = n
-    t["_sup"] = (n > 0) & (n < min_count)
+    t["_n"] = pd.to_numeric(t["_n"], errors="coerce").abs()
     t["_group"] = np.select([t["component"].isin(REGISTRY_WATERFALL), t["component"].isin(SURVEY_PARTITION),
                              t["component"].str.startswith("tracer_card_holders_")],
                             ["registry", "survey_partition", "tracer_partition"], default=t["component"])
-    t = complementary_suppression(t, group_cols=["_group"], n_col="_n", value_cols=["count", "share", "se"],
-                                  min_count=min_count, suppressed_col="_sup")
+    t = disclosure.suppress(t, ["count"], min_count, weights={"count": "_n"}, col_groups=["_group"],
+                            rates={"share": (None, "count"), "se": (None, "count")})
     # ``count`` holds persons only (the privacy gate reads it as a count); percentages live in ``value``
     t["value"] = t["count"]
     t.loc[t["unit"] != "persons", "count"] = np.nan

@@ -28,12 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import survey
+from analysis import disclosure, survey
 from analysis.codes import KOTA_CODE, area_names
 from analysis.estimates import ESTIMATE_COLUMNS, published_until, to_estimate_rows
 from analysis.labour import aki, estimation, published
 from analysis.labour import definitions as d
-from analysis.labour.privacy import complementary_suppression, suppress_small_cells
 from analysis.stage import STAGES, StageOutputs, as_text, read_inputs, settings
 
 STAGE = "labour"
@@ -114,8 +113,8 @@ def labour_force_summary(estimates: pd.DataFrame, min_count: int) -> pd.DataFram
     t = estimates[estimates["indicator"].isin(inds)].copy()
     t = t[["period", "domain_level", "domain_code", "domain_name", "indicator", "estimate", "se", "ci_low",
            "ci_high", "n_sample", "flag"]]
-    t = suppress_small_cells(t, n_col="n_sample", value_cols=["estimate", "se", "ci_low", "ci_high"],
-                             min_count=min_count, flag_col=None)
+    t = disclosure.suppress(t, ["n_sample"], min_count,
+                            rates={c: (None, "n_sample") for c in ("estimate", "se", "ci_low", "ci_high")})
     keys = ["period", "domain_level", "domain_code", "indicator"]
     return t.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
@@ -125,7 +124,7 @@ def unemployment_categories(samples: dict[str, estimation.LabourSample], persons
     """Weighted number of unemployed by BPS category (city), both years, with SE and share.
 
     The four categories partition the unemployed, so a blanked small category is protected by
-    blanking a second one (:func:`complementary_suppression`).
+    blanking a second one (:func:`analysis.disclosure.suppress`, relation across the rows of a period).
     """
     rows = []
     for year, s in samples.items():
@@ -140,10 +139,9 @@ def unemployment_categories(samples: dict[str, estimation.LabourSample], persons
                          "share_se": float(sh["se"].iloc[0]), "n_sample": int(m.sum()),
                          "total_unemployed": float(tot["estimate"].iloc[0])})
     t = pd.DataFrame(rows)
-    t["suppressed"] = (t["n_sample"] > 0) & (t["n_sample"] < min_count)
-    t = complementary_suppression(t, group_cols=["period"], n_col="n_sample",
-                                  value_cols=["estimate", "se", "share_of_unemployed", "share_se", "n_sample"],
-                                  min_count=min_count)
+    t = disclosure.suppress(t, ["n_sample"], min_count, col_groups=["period"],
+                            rates={c: (None, "n_sample") for c in ("estimate", "se", "share_of_unemployed",
+                                                                   "share_se")})
     return t.sort_values(["period", "category"], kind="mergesort").reset_index(drop=True)
 
 

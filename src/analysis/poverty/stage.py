@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import survey
+from analysis import disclosure, survey
 from analysis.codes import KOTA_CODE, KOTA_NAME, area_names
 from analysis.estimates import ESTIMATE_COLUMNS, published_until, reliability_flag, to_estimate_rows
 from analysis.poverty import change as change_mod
@@ -301,10 +301,14 @@ def registry_targeting(inp: PovertyInputs, model: targeting.PMTModel, d_curr: pd
             inv.append({"programme": prog, "domain_code": k,
                         "n_recipients_invalid_record": float((rec & (kec == k)).sum())})
     inv = pd.DataFrame(inv)
-    small = (inv["n_recipients_invalid_record"] > 0) & (inv["n_recipients_invalid_record"] < min_count)
-    inv.loc[small, "n_recipients_invalid_record"] = np.nan
+    inv["_kota"] = inv["domain_code"] == KOTA_CODE
+    inv = disclosure.suppress(inv, ["n_recipients_invalid_record"], min_count, col_groups=["programme"],
+                              total_rows="_kota", marker="_marker").drop(columns="_kota")
     inv["n_recipients_invalid_record"] = inv["n_recipients_invalid_record"].round().astype("Int64")
     tab = tab.merge(inv, on=["programme", "domain_code"], how="left", validate="many_to_one")
+    # one marker per row: the blanked cells of both parts
+    tab[disclosure.MARKER] = [";".join(x for x in (a, b) if isinstance(x, str) and x)
+                              for a, b in zip(tab[disclosure.MARKER], tab.pop("_marker"))]
     tab["eligibility_threshold"] = np.where(tab["cut"] == "poverty_line", line, b40)
     return tab
 

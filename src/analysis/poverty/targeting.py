@@ -18,8 +18,8 @@ Definitions (stated once, used everywhere; see also ``concept_notes.csv``):
 * exclusion error = eligible families NOT receiving the programme / eligible families;
 * inclusion error = receiving families NOT eligible / receiving families.
 
-The unit is the family (KPM); counts below ``suppression_min_count`` (1..k-1) are suppressed, and
-so is every rate whose numerator or denominator is such a cell. Kecamatan whose registry still
+The unit is the family (KPM); counts and rates go through :func:`analysis.disclosure.suppress`
+(counts 1..k-1, their complements among the kecamatan of the city total, rates resting on them). Kecamatan whose registry still
 holds unverified records get the qualifier ``;unverified_registry``.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis import disclosure
 from analysis.codes import KOTA_CODE
 
 HOUSING_CATEGORICAL = ["jenis_lantai", "jenis_dinding", "sumber_air_minum", "fasilitas_bab",
@@ -310,23 +311,7 @@ def pmt_errors(actual, predicted, weights, line: float | None = None, share: flo
             "exclusion_error": r["exclusion_error"], "inclusion_error": r["inclusion_error"]}
 
 
-def suppress_counts(table: pd.DataFrame, count_cols: list[str], rate_parts: dict[str, tuple[str, str]],
-                    min_count: int) -> pd.DataFrame:
-    """Blank counts in 1..min_count-1 and every rate resting on such a numerator or denominator.
-
-    Returns a copy with an extra boolean column ``suppressed_any``.
-    """
-    t = table.copy()
-    small = {c: (t[c] > 0) & (t[c] < min_count) for c in count_cols}
-    for rate, (num, den) in rate_parts.items():
-        bad = small[num] | small[den] | (t[den] < min_count)
-        t[rate] = t[rate].where(~bad)
-    any_small = pd.Series(False, index=t.index)
-    for c, m in small.items():
-        t[c] = t[c].astype(float).where(~m)
-        any_small |= m
-    t["suppressed_any"] = any_small
-    return t
+COUNT_COLUMNS = ["n_families", "n_eligible", "n_recipients", "n_excluded", "n_included_in_error"]
 
 
 def registry_targeting_table(reg: pd.DataFrame, *, min_count: int, domain_names: dict[str, str]) -> pd.DataFrame:
@@ -361,14 +346,15 @@ def registry_targeting_table(reg: pd.DataFrame, *, min_count: int, domain_names:
                              "domain_name": domain_names.get(code, code), "n_families": float(len(g)),
                              **r, "share_unverified": unver})
     t = pd.DataFrame(rows)
-    t = suppress_counts(t, ["n_families", "n_eligible", "n_recipients", "n_excluded", "n_included_in_error"],
-                        {"exclusion_error": ("n_excluded", "n_eligible"),
-                         "inclusion_error": ("n_included_in_error", "n_recipients")}, min_count)
-    base = np.where(t["suppressed_any"], "suppressed", "ok")
+    # the kecamatan rows of a programme and cut add up to the city row
+    t["_kota"] = t["domain_level"] == "kota"
+    t = disclosure.suppress(t, COUNT_COLUMNS, min_count, col_groups=["programme", "cut"], total_rows="_kota",
+                            rates={"exclusion_error": ("n_excluded", "n_eligible"),
+                                   "inclusion_error": ("n_included_in_error", "n_recipients")}).drop(columns="_kota")
+    base = np.where(t[disclosure.MARKER] != "", "suppressed", "ok")
     flag = pd.Series(base, index=t.index, dtype=object)
     flag = flag.where(t["share_unverified"] <= 0, flag + ";unverified_registry")
     t["flag"] = flag
-    t = t.drop(columns="suppressed_any")
-    for c in ["n_families", "n_eligible", "n_recipients", "n_excluded", "n_included_in_error"]:
-        t[c] = t[c].astype("Int64") if t[c].notna().all() else t[c].round().astype("Int64")
+    for c in COUNT_COLUMNS:
+        t[c] = t[c].round().astype("Int64")
     return t.sort_values(["programme", "cut", "domain_level", "domain_code"], kind="mergesort").reset_index(drop=True)

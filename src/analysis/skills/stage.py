@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis import disclosure
 from analysis.codes import KOTA_CODE, KOTA_NAME
 from analysis.estimates import ESTIMATE_COLUMNS, to_estimate_rows
 from analysis.skills import coding, effects, gaps, recommend
@@ -225,7 +226,7 @@ def _estimates(cfg, gr: gaps.GapResult, er: effects.EffectResult, min_count: int
     })
     rr = to_estimate_rows(th_rows, indicator="tightness_vu", domain_level="occupation", unit="ratio",
                           method="cluster_bootstrap", period=period, reliability=rel)
-    small_u = occ["seekers"].to_numpy() < min_count        # V/U would reveal a small seeker count
+    small_u = disclosure.too_few(occ["seekers"], min_count)   # V/U would reveal a small seeker count
     rr.loc[small_u, ["estimate", "se", "ci_low", "ci_high", "rse"]] = np.nan
     rr.loc[small_u, "flag"] = "suppressed"
     out.append(rr)
@@ -286,22 +287,9 @@ PERSON_COUNTS = {
 
 
 def suppress(name: str, df: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    """Blank person counts below ``min_count`` (zero is kept: it identifies nobody)."""
+    """Blank person counts below ``min_count`` and the ratios resting on them (zero is kept)."""
     spec = PERSON_COUNTS.get(name)
-    df = df.copy()
     if not spec:
-        return df
-    blanked = pd.Series([""] * len(df), index=df.index, dtype=object)
-    for col, derived in spec.items():
-        if col not in df:
-            continue
-        x = pd.to_numeric(df[col], errors="coerce")
-        small = (x > 0) & (x < min_count)
-        if small.any():
-            for c in [col, *derived]:
-                if c in df:
-                    df[c] = df[c].astype(float) if pd.api.types.is_numeric_dtype(df[c]) else df[c]
-                    df.loc[small, c] = np.nan
-            blanked[small] = blanked[small] + np.where(blanked[small] == "", "", ";") + col
-    df["suppressed_cells"] = blanked
-    return df
+        return df.copy()
+    rates = {r: (None, col) for col, derived in spec.items() for r in derived}
+    return disclosure.suppress(df, list(spec), min_count, rates=rates)
