@@ -68,8 +68,8 @@ views.files_view(out)
 # ## 2. Validation
 # Number of failed rules and of rows concerned, by file and severity. A *fatal* rule would have
 # stopped the run; the *warnings* below are handled by the named cleaning rule (`handled_by`) and
-# logged. The full report, with example row numbers as they appear in the raw files, is
-# `clean/validation_report.md`.
+# logged. The full report, with example row numbers and values as they appear in the raw files, is
+# `clean/validation_report.md` in the restricted tier (`restricted/<period>/`, never published).
 
 # %%
 views.validation_summary(out)
@@ -79,7 +79,8 @@ views.validation_view(out)
 
 # %% [markdown]
 # ## 3. Corrections applied
-# From `data/corrections/`: what was corrected, by whom, and why (the first reason of each group).
+# From `data/corrections/`: what was corrected (lines and rows). Each line's reason and officer
+# are in `clean/corrections_applied.csv` of the restricted tier: free text can name a person.
 
 # %%
 views.corrections_view(out)
@@ -87,8 +88,9 @@ views.corrections_view(out)
 # %% [markdown]
 # ## 4. Cleaning log
 # Rows changed (`recoded`, `corrected`, `winsorised`, `set_missing`), `dropped` or `flagged`, by
-# rule. Row-level detail, named by pseudonymous key and raw row number, is in
-# `clean/cleaning_log.csv`; NIK problems are logged by category, never by number.
+# rule (by kecamatan too, suppressed, in `clean/cleaning_by_kecamatan.csv`). Row-level detail,
+# named by pseudonymous key and raw row number, is in `clean/cleaning_log.csv` of the restricted
+# tier; NIK problems are logged by category, never by number.
 
 # %%
 views.log_view(out)

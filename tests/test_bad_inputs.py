@@ -296,7 +296,7 @@ def test_spelling_variants_recoded_and_logged(fx, output_dir):
     proc = out.tables["dtsen_households"]
     assert proc.loc[2, "kode_kel"] == "64.74.01.1003" and proc.loc[2, "kode_kec"] == "64.74.01"
     assert proc.loc[2, "kelurahan_nama"] == "Lok Tuan"
-    warn = out.clean["validation_report"]
+    warn = out.clean["validation_detail"]
     row = warn[warn["rule"].str.startswith("spelling variant of the official kelurahan")].iloc[0]
     assert (row["severity"], row["n_rows"], row["example_rows"]) == ("warn", 3, "4, 7, 12")
     assert hh.loc[2, "id_keluarga"] not in log["row_key"].tolist()      # row keys are pseudonyms

@@ -343,9 +343,13 @@ def test_outputs_are_deterministic(fixture_run, tmp_path, monkeypatch):
     for i in range(2):
         monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / f"o{i}"))
         write_clean_outputs(run_clean_stage(cfg, load_contracts(fx.contracts)), cfg)
-        trees.append(tree_hash(tmp_path / f"o{i}" / "data" / "processed"))
+        trees.append({**tree_hash(tmp_path / f"o{i}" / "data" / "processed"),
+                      **{f"restricted/{k}": v for k, v in tree_hash(tmp_path / f"o{i}" / "restricted").items()}})
     assert trees[0] == trees[1]
-    assert "2024/clean/validation_report.md" in trees[0] and "2024/dtsen_members.parquet" in trees[0]
+    assert "2024/dtsen_members.parquet" in trees[0] and "2024/clean/cleaning_by_kecamatan.csv" in trees[0]
+    # row-level side outputs go to the restricted tier only
+    for name in ("cleaning_log.csv", "corrections_applied.csv", "validation_detail.csv", "validation_report.md"):
+        assert f"restricted/2024/clean/{name}" in trees[0] and f"2024/clean/{name}" not in trees[0], name
 
 
 def test_cleaning_is_vectorised(fixture_run, monkeypatch):

@@ -33,7 +33,8 @@ OPTIONAL_KEYS = {
     "preflight": {},
 }
 DEFAULT_RELIABILITY = {"rse_caution": 25.0, "rse_unreliable": 50.0, "min_n_sample": 30, "ci_level": 0.95}
-DEFAULT_PRIVACY = {"suppression_min_count": 10}
+# privacy: disclosure thresholds (analysis.disclosure) and the gate's extra rules (analysis.brief.privacy)
+DEFAULT_PRIVACY = {"suppression_min_count": 10, "record_key_columns": [], "id_min_digits": 8}
 
 
 class ConfigError(ValueError):

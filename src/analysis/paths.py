@@ -44,6 +44,13 @@ def report_dir(period: str) -> Path:
     return output_root() / "reports" / str(period)
 
 
+def restricted_dir(period: str) -> Path:
+    """Row-level outputs of one period that must never be published or committed:
+    ``restricted/<period>/`` (git-ignored; cleaning and correction logs, validation detail,
+    field worklists; its own ``MANIFEST.json`` of hashes)."""
+    return output_root() / "restricted" / str(period)
+
+
 def build_dir() -> Path:
     """Intermediate build products (converted notebooks, stamps)."""
     return output_root() / "build"

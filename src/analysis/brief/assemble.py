@@ -34,8 +34,9 @@ from analysis.estimates import ESTIMATE_COLUMNS, read_estimates, sort_estimates,
 from analysis.io import CSV_FLOAT_DIGITS, atomic_write_bytes
 
 STAGES = ("poverty", "labour", "skills")
+# aggregates only: the row-level logs and the validation detail live in restricted/<period>/
 CLEAN_TABLES = ("progress_kecamatan", "progress_kelurahan", "progress_reasons", "decile_transitions",
-                "cleaning_log", "cleaning_summary", "validation_report")
+                "cleaning_summary", "cleaning_by_kecamatan", "validation_report")
 
 
 @dataclass

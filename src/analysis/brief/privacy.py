@@ -29,6 +29,19 @@
    report count records touched by a rule or failing a check (process metadata). Override with
    ``count_exempt=...`` or the config key ``privacy.count_exempt_columns``.
 
+4. **A record-level table** (the public tier holds aggregates only): a CSV or JSON table with a
+   record-key column (:data:`RECORD_KEY_COLUMNS`, plus ``privacy.record_key_columns``: raw keys,
+   pseudonymous keys, raw row numbers) or with a column whose values are nearly all distinct
+   16-hex-digit pseudonymous keys (one row per record, whatever the column is called).
+5. **A date of birth**: a column named like one (``tanggal_lahir``, ``date_of_birth`` …) or, in any
+   text, a birth phrase followed by a date ("lahir 02-12-1963", "tgl lahir: 2 Des 1963",
+   "born 1963-12-02").
+6. **A raw record key or an identifier-like number**: a raw survey or registry key of the run
+   (Susenas/Sakernas ``id_rt``, ``id_art``, DTSEN ``id_keluarga``; read from the raw files like the
+   names) standing as a word anywhere in text; and, in the text columns of a table (columns that
+   are not numbers), any run of 8 or more digits standing alone (``privacy.id_min_digits``), which
+   is how keys, card and phone numbers look, while published figures carry separators.
+
 Findings never print the identifier itself: numbers and names are masked in the message.
 """
 from __future__ import annotations
@@ -52,6 +65,15 @@ NIK_RE = re.compile(r"(?<![0-9A-Za-z])(?<!\d\.)\d{16}(?![0-9A-Za-z])"
 DATA_URI_RE = re.compile(r"data:image/[A-Za-z0-9.+\-]+;base64,[A-Za-z0-9+/=]*")
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 TEXT_SUFFIXES = {".csv", ".html", ".htm", ".ipynb", ".json", ".md", ".txt", ".svg"}
+RECORD_KEY_COLUMNS = ("row_key", "hh_key", "person_key", "seeker_key", "id_keluarga", "id_rt", "id_art", "nik",
+                      "no_kk", "row", "_index", "example_rows")
+PSEUDONYM_RE = re.compile(r"^[0-9a-f]{16}$")
+BIRTH_COLUMN_RE = re.compile(r"(tanggal|tgl)_?lahir|date_of_birth|birth_?date|^dob$|^ttl$", re.I)
+_DATE = (r"(?:\d{1,2}[-/. ]\d{1,2}[-/. ](?:\d{4}|\d{2})(?!\d)|\d{4}-\d{1,2}-\d{1,2}"
+         r"|\d{1,2}\s+(?:jan|feb|mar|apr|mei|may|jun|jul|agu|aug|sep|okt|oct|nov|des|dec)[a-z]*\.?\s+\d{4})")
+BIRTH_RE = re.compile(r"(?<![a-z])(?:lahir|kelahiran|ttl|born|birth|dob)(?![a-z])[^,;\n]{0,20}?" + _DATE, re.I)
+DEFAULT_ID_MIN_DIGITS = 8
+KEY_TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
 
 
 class PrivacyError(RuntimeError):
@@ -69,7 +91,8 @@ class PrivacyError(RuntimeError):
 @dataclass(frozen=True)
 class Finding:
     file: str
-    kind: str       # nik | registry_name | registry_address | small_cell | unreadable
+    kind: str       # nik | registry_name | registry_address | small_cell | record_level | birth_date |
+                    # record_key | id_digits | unreadable
     where: str
     detail: str
 
@@ -141,11 +164,17 @@ class PrivacyGate:
     """Holds the registry phrases and thresholds; scans texts, frames and files."""
 
     def __init__(self, registry_names: Iterable[str] = (), registry_addresses: Iterable[str] = (), *,
-                 min_count: int = 10, count_exempt: Iterable[str] = DEFAULT_COUNT_EXEMPT):
+                 min_count: int = 10, count_exempt: Iterable[str] = DEFAULT_COUNT_EXEMPT,
+                 record_keys: Iterable[str] = (), record_key_columns: Iterable[str] = RECORD_KEY_COLUMNS,
+                 id_min_digits: int = DEFAULT_ID_MIN_DIGITS):
         self.names = _phrase_sets(registry_names, 2)
         self.addresses = _phrase_sets(registry_addresses, 2)
         self.min_count = int(min_count)
         self.count_exempt = {c.lower() for c in count_exempt}
+        # raw keys shorter than 6 characters would match ordinary numbers; they are left to rule 6
+        self.record_keys = frozenset(str(k).strip().casefold() for k in record_keys if len(str(k).strip()) >= 6)
+        self.record_key_columns = {c.lower() for c in record_key_columns}
+        self.id_digits_re = re.compile(r"(?<![0-9A-Za-z.,])\d{%d,}(?![0-9A-Za-z]|[.,]\d)" % int(id_min_digits))
 
     # -- text ------------------------------------------------------------------------------
     def scan_text(self, text: str, file: str, kind: str = "text") -> list[Finding]:
@@ -162,6 +191,8 @@ class PrivacyGate:
         for m in NIK_RE.finditer(clean):
             out.append(Finding(file, "nik", f"char {m.start()}", f"16-digit number shaped like a NIK/No KK {_mask_number(m.group())}"))
         out += self._phrases(clean, file)
+        out += self._births(clean, file)
+        out += self._keys(clean, file)
         if kind == "html" or "<table" in clean:
             out += self._html_tables(clean, file)
         return out
@@ -179,6 +210,23 @@ class PrivacyGate:
                         seen.add((kind, g))
                         out.append(Finding(file, kind, where or f"word {i}",
                                            f"{'name' if kind == 'registry_name' else 'address'} from the registry ({_mask_phrase(g)})"))
+        return out
+
+    def _births(self, text: str, file: str, where: str = "") -> list[Finding]:
+        return [Finding(file, "birth_date", where or f"char {m.start()}",
+                        "date of birth in text (" + re.sub(r"\d", "\u2022", m.group()) + ")")
+                for m in BIRTH_RE.finditer(text)]
+
+    def _keys(self, text: str, file: str, where: str = "") -> list[Finding]:
+        if not self.record_keys:
+            return []
+        out, seen = [], set()
+        for m in KEY_TOKEN_RE.finditer(text):
+            tok = m.group().casefold()
+            if len(tok) >= 6 and tok in self.record_keys and tok not in seen:
+                seen.add(tok)
+                out.append(Finding(file, "record_key", where or f"char {m.start()}",
+                                   f"raw record key of the survey or registry {_mask_number(tok) if tok.isdigit() else tok[:3] + '…'}"))
         return out
 
     def _scan_json(self, obj, file: str, kind: str) -> list[Finding]:
@@ -241,6 +289,39 @@ class PrivacyGate:
             for idx, val in bad.items():
                 out.append(Finding(file, "small_cell", f"row {int(idx) + 2 if isinstance(idx, int) else idx}, column '{c}'",
                                    f"count {val:g} is below the suppression threshold {self.min_count}"))
+        out += self.record_level(df, file)
+        for c in df.columns:
+            if BIRTH_COLUMN_RE.search(str(c)):
+                out.append(Finding(file, "birth_date", f"column '{c}'", "a date-of-birth column"))
+        for c in df.columns:
+            col = df[c]
+            if col.dtype != object:
+                continue
+            text = col.astype(str)
+            text = text[(text != "") & pd.to_numeric(text, errors="coerce").isna()]
+            if text.empty:
+                continue
+            hit = text[text.str.contains(self.id_digits_re)]
+            for idx in hit.index[:5]:
+                out.append(Finding(file, "id_digits", f"row {int(idx) + 2 if isinstance(idx, int) else idx}, column '{c}'",
+                                   "identifier-like digit string in a text column "
+                                   f"({_mask_number(self.id_digits_re.search(hit[idx]).group())})"))
+        return out
+
+    def record_level(self, df: pd.DataFrame, file: str) -> list[Finding]:
+        """Record-key columns (by name, or holding distinct pseudonymous keys): a row per record."""
+        out = []
+        for c in df.columns:
+            name = str(c).lower()
+            if name in self.record_key_columns:
+                out.append(Finding(file, "record_level", f"column '{c}'",
+                                   "record-key column: a table of records, not of aggregates"))
+                continue
+            v = df[c].astype(str)
+            v = v[v != ""]
+            if len(v) >= 5 and v.str.match(PSEUDONYM_RE).mean() >= 0.9 and v.nunique() >= 0.9 * len(v):
+                out.append(Finding(file, "record_level", f"column '{c}'",
+                                   "column of distinct pseudonymous keys: one row per record"))
         return out
 
     def scan_file(self, path: str | Path) -> list[Finding]:
@@ -294,9 +375,10 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 
 def check_outputs(paths: Iterable[str | Path], registry_names: Iterable[str] = (),
                   registry_addresses: Iterable[str] = (), min_count: int = 10,
-                  count_exempt: Iterable[str] = DEFAULT_COUNT_EXEMPT) -> None:
+                  count_exempt: Iterable[str] = DEFAULT_COUNT_EXEMPT, record_keys: Iterable[str] = ()) -> None:
     """Refuse (raise :class:`PrivacyError`) if any output file holds a finding; see module doc."""
-    PrivacyGate(registry_names, registry_addresses, min_count=min_count, count_exempt=count_exempt).check_files(paths)
+    PrivacyGate(registry_names, registry_addresses, min_count=min_count, count_exempt=count_exempt,
+                record_keys=record_keys).check_files(paths)
 
 
 # ------------------------------------------------------------------------------------------
@@ -315,9 +397,12 @@ def _read_columns(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
             except UnicodeDecodeError:
                 continue
     if suffix == ".dta":
-        return pd.read_stata(path, columns=list(columns))
+        with pd.io.stata.StataReader(path) as r:
+            present = [c for c in columns if c in r.variable_labels()]
+        return pd.read_stata(path, columns=present, convert_categoricals=False)
     if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path, dtype=str)[[c for c in columns]]
+        df = pd.read_excel(path, dtype=str)
+        return df[[c for c in columns if c in df.columns]]
     if suffix == ".parquet":
         return pd.read_parquet(path, columns=list(columns))
     raise ValueError(f"cannot read registry file {path}")
@@ -355,12 +440,46 @@ def registry_identifiers(cfg, *, required: bool | None = None) -> tuple[set[str]
     return names, addresses
 
 
+RAW_KEY_COLUMNS = {"susenas_kp": ("id_rt",), "sakernas": ("id_rt", "id_art"), "dtsen_households": ("id_keluarga",)}
+
+
+def raw_record_keys(cfg) -> set[str]:
+    """Raw record keys of the run's survey and registry files (``id_rt``, ``id_art``, ``id_keluarga``).
+
+    Read like the names, from the raw files only; a missing file contributes nothing (its keys
+    cannot be in the outputs either). Numeric keys read from Stata files are written as integers.
+    """
+    keys: set[str] = set()
+    for name in sorted(getattr(cfg, "inputs", {}) or {}):
+        try:
+            schema = cfg.input_schema(name)
+            path = Path(cfg.input_path(name))
+        except Exception:
+            continue
+        cols = RAW_KEY_COLUMNS.get(schema)
+        if not cols or not path.is_file():
+            continue
+        df = _read_columns(path, cols)
+        for c in cols:
+            if c not in df.columns:
+                continue
+            v = df[c].dropna()
+            if pd.api.types.is_float_dtype(v):
+                v = v.round().astype("int64")
+            keys |= set(v.astype(str).str.strip())
+    keys.discard("")
+    return keys
+
+
 def gate_for(cfg) -> PrivacyGate:
-    """The gate of a run: registry identifiers, threshold and exemptions from the config."""
+    """The gate of a run: registry identifiers, raw keys, threshold and exemptions from the config."""
     names, addresses = registry_identifiers(cfg)
     pv = cfg.privacy or {}
     return PrivacyGate(names, addresses, min_count=int(pv.get("suppression_min_count", 10)),
-                       count_exempt=pv.get("count_exempt_columns", DEFAULT_COUNT_EXEMPT))
+                       count_exempt=pv.get("count_exempt_columns", DEFAULT_COUNT_EXEMPT),
+                       record_keys=raw_record_keys(cfg),
+                       record_key_columns=(*RECORD_KEY_COLUMNS, *pv.get("record_key_columns", ())),
+                       id_min_digits=int(pv.get("id_min_digits", DEFAULT_ID_MIN_DIGITS)))
 
 
 def main(argv: list[str] | None = None) -> int:

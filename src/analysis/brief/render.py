@@ -164,14 +164,15 @@ def render_brief_html(executed_ipynb: str | Path, out_html: str | Path | None = 
         return page
     out_html = Path(out_html)
     check_page(page, out_html.name, max_bytes)
-    names, addresses, min_count = registry_names, registry_addresses, 10
-    if config_path is not None:
+    if config_path is not None and registry_names is None and registry_addresses is None:
         from analysis.config import load_config
-        cfg = load_config(config_path)
-        min_count = int(cfg.privacy.get("suppression_min_count", 10))
-        if names is None and addresses is None:
-            names, addresses = privacy.registry_identifiers(cfg)
-    gate = privacy.PrivacyGate(names or (), addresses or (), min_count=min_count)
+        gate = privacy.gate_for(load_config(config_path))     # the run's gate: names, raw keys, thresholds
+    else:
+        min_count = 10
+        if config_path is not None:
+            from analysis.config import load_config
+            min_count = int(load_config(config_path).privacy.get("suppression_min_count", 10))
+        gate = privacy.PrivacyGate(registry_names or (), registry_addresses or (), min_count=min_count)
     gate.check_text(page, str(out_html))
     raw_nb = executed_ipynb.read_text(encoding="utf-8")
     if copy_executed is not None:

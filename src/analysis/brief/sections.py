@@ -726,8 +726,10 @@ def quality(ctx: BriefContext) -> str:
                "action": "Tindakan" if ctx.id else "Action", "n_rows": "Baris" if ctx.id else "Rows"}
         rows = [[_code_cell(c, r[c], lang) for c in cols] for _, r in log.iterrows()]
         body.append(html.table([hdr[c] for c in cols], rows, numeric=[c == "n_rows" for c in cols], cls="data compact",
-                               caption=("Ringkasan pembersihan data (per aturan; log per baris ada di tables/clean/cleaning_log.csv)"
-                                        if ctx.id else "Data cleaning summary (by rule; the row-level log is tables/clean/cleaning_log.csv)"),
+                               caption=("Ringkasan pembersihan data (per aturan; per kecamatan di tables/clean/cleaning_by_kecamatan.csv; "
+                                         "log per baris hanya di tingkat akses terbatas, tidak diterbitkan)"
+                                        if ctx.id else "Data cleaning summary (by rule; by kecamatan in tables/clean/cleaning_by_kecamatan.csv; "
+                                        "the row-level log is kept in the restricted tier, not published)"),
                                source=ctx.src("clean/cleaning_summary"), lang=lang, exhibit="T5d"))
     val = d.table("validation_report")
     if val is not None and not val.empty:

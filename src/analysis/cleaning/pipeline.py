@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import disclosure, paths
 from analysis.stage import STAGES, settings, write_outputs
 from analysis.cleaning import rules
 from analysis.cleaning import _vec
@@ -45,6 +46,10 @@ from analysis.contracts import Schema, load_contracts
 from analysis.cleaning.reader import ReadError, coerce_to_contract, read_table
 
 CLEAN_DIR = "clean"
+# row-level side outputs: written only to the restricted tier (restricted/<period>/clean/), never
+# to data/processed or reports (analysis.paths.restricted_dir; docs/ARCHITECTURE.md "Two tiers")
+RESTRICTED_CLEAN = ("cleaning_log", "corrections_applied", "validation_detail")
+VALIDATION_PUBLIC_COLUMNS = ["dataset", "file", "column", "rule", "severity", "n_rows", "row_reference", "handled_by"]
 INPUT_FILES_COLUMNS = ["dataset", "file", "format", "encoding", "header_row", "sha256", "n_rows"]
 # members take the geography of their family ("via household", docs/ARCHITECTURE.md)
 GEOGRAPHY_VIA = {"dtsen_members": ("dtsen_households", "id_keluarga")}
@@ -64,10 +69,15 @@ class CleanOutputs:
         Processed tables by input name (``dtsen_households``, ``susenas_2024`` …): typed, no PII,
         with keyed pseudonyms, ``kode_kec``/``kode_kel``, ``registry_verified``, ``qc_flags``.
     clean : dict[str, DataFrame]
-        ``clean/`` tables: ``cleaning_log``, ``cleaning_summary``, ``validation_report``,
+        ``clean/`` tables. Aggregates (``data/processed/<period>/clean/``): ``cleaning_summary``
+        (rows by dataset, rule, column and action), ``cleaning_by_kecamatan`` (the same by
+        kecamatan, suppressed), ``validation_report`` (without example rows or values),
         ``progress_kecamatan``, ``progress_kelurahan``, ``progress_reasons``,
-        ``decile_transitions``, ``corrections_applied``, ``input_files``.
+        ``decile_transitions``, ``input_files``. Row-level (:data:`RESTRICTED_CLEAN`, written to
+        ``restricted/<period>/clean/`` only): ``cleaning_log``, ``corrections_applied``,
+        ``validation_detail`` (the full report with example rows and values).
     validation_markdown : str
+        The full report (example rows and values: restricted tier).
     report : ValidationReport
     key_source : str
         Where the pseudonymisation key came from (never the key itself).
@@ -192,6 +202,8 @@ def _run(cfg, contracts: dict[str, Schema] | None = None) -> CleanOutputs:
         _clean_table(t, wilayah, log, opts)
     _geography_via_parent(tables, log)
     log_df = log.frame(with_index=True)
+    by_kec = _log_by_kecamatan(log_df, tables, dict(wilayah.name_of) if wilayah is not None else {},
+                               disclosure.Rules.from_config(cfg))
     lap("rules")
 
     # registry progress (before pseudonymisation: it needs only codes and statuses)
@@ -202,7 +214,7 @@ def _run(cfg, contracts: dict[str, Schema] | None = None) -> CleanOutputs:
         names = dict(wilayah.name_of) if wilayah is not None else {}
         link = "id_keluarga"
         clean.update(progress_tables(hh.df, mem.df if mem is not None else None, names,
-                                     int(cfg.privacy.get("suppression_min_count", 10)), link=link))
+                                     disclosure.Rules.from_config(cfg).min_count, link=link))
 
     lap("progress")
     for t in tables.values():
@@ -224,10 +236,13 @@ def _run(cfg, contracts: dict[str, Schema] | None = None) -> CleanOutputs:
     log_out = log_out.sort_values(["dataset", "row", "rule", "column"], kind="mergesort").reset_index(drop=True)
     summary = (log_out.groupby(["dataset", "rule", "column", "action"], sort=True).size()
                .rename("n_rows").reset_index())
+    detail = report.to_frame()
     clean.update({
         "cleaning_log": log_out,
         "cleaning_summary": summary,
-        "validation_report": report.to_frame(),
+        "cleaning_by_kecamatan": by_kec,
+        "validation_report": detail[VALIDATION_PUBLIC_COLUMNS],
+        "validation_detail": detail,
         "corrections_applied": corr_summary,
         "input_files": files,
     })
@@ -235,6 +250,32 @@ def _run(cfg, contracts: dict[str, Schema] | None = None) -> CleanOutputs:
     lap("report")
     return CleanOutputs(period=str(cfg.period), tables=processed, clean=clean, validation_markdown=md,
                         report=report, key_source=key_source, timings=timings)
+
+
+def _log_by_kecamatan(log_df: pd.DataFrame, tables: dict[str, LoadedTable], names: dict[str, str],
+                      rules_: "disclosure.Rules") -> pd.DataFrame:
+    """Rows changed, dropped or flagged by dataset, rule, column, action and kecamatan (suppressed).
+
+    The kecamatan of a logged row is that of the row in its cleaned table; rows without one (no
+    geography in the dataset, or dropped before geography was known) count under ``kode_kec``
+    empty. The kecamatan of a group add up to the city count of ``cleaning_summary``, so a
+    blanked cell is protected by a second one (:func:`analysis.disclosure.suppress`).
+    """
+    parts = []
+    for name, g in log_df.groupby("dataset", sort=True):
+        t = tables.get(name)
+        kec = np.full(len(g), "", dtype=object)
+        if t is not None and t.df is not None and "kode_kec" in t.df.columns:
+            pos = t.df.index.get_indexer(g["_index"].to_numpy())
+            codes = t.df["kode_kec"].astype("object").fillna("").to_numpy()
+            kec = np.where(pos >= 0, codes[np.maximum(pos, 0)], "")
+        parts.append(g[["dataset", "rule", "column", "action"]].assign(kode_kec=kec.astype(str)))
+    cols = ["dataset", "rule", "column", "action", "kode_kec"]
+    if not parts:
+        return pd.DataFrame(columns=cols + ["kecamatan", "n_rows", disclosure.MARKER])
+    d = pd.concat(parts).groupby(cols, sort=True).size().rename("n_rows").reset_index()
+    d.insert(5, "kecamatan", d["kode_kec"].map(names).fillna(""))
+    return disclosure.suppress(d, ["n_rows"], rules_, col_groups=["dataset", "rule", "column", "action"])
 
 
 # -- cleaning one table --------------------------------------------------------------------------
@@ -468,8 +509,8 @@ def write_clean_outputs(outputs: CleanOutputs, cfg=None) -> list[Path]:
     """
     period = outputs.period if cfg is None else str(cfg.period)
     files: dict[str, object] = {f"{name}.parquet": df for name, df in outputs.tables.items()}
-    files.update({f"{CLEAN_DIR}/{name}.csv": df for name, df in outputs.clean.items()})
-    files[f"{CLEAN_DIR}/validation_report.md"] = outputs.validation_markdown
+    files.update({f"{CLEAN_DIR}/{name}.csv": df for name, df in outputs.clean.items()
+                  if name not in RESTRICTED_CLEAN})
     st = STAGES[CLEAN_DIR]
     if cfg is not None:  # one Parquet per declared input, no more, no less
         parquet = sorted(f for f in files if f.endswith(".parquet"))
@@ -477,5 +518,15 @@ def write_clean_outputs(outputs: CleanOutputs, cfg=None) -> list[Path]:
             raise ValueError(f"stage 01 outputs {parquet} differ from the run's inputs {st.outputs(cfg)}")
     keep = tuple(name for name in STAGES if name != CLEAN_DIR)
     written = write_outputs(files, st.folder(period), keep=keep)
+    written += write_restricted_clean(outputs, period)
     outputs.files = [str(p) for p in written]
     return written
+
+
+def write_restricted_clean(outputs: CleanOutputs, period: str) -> list[Path]:
+    """The row-level side outputs (:data:`RESTRICTED_CLEAN`, the full validation report) into
+    ``restricted/<period>/clean/``, through the one stage writer (the folder is swapped whole)."""
+    files: dict[str, object] = {f"{name}.csv": outputs.clean[name] for name in RESTRICTED_CLEAN
+                                if name in outputs.clean}
+    files["validation_report.md"] = outputs.validation_markdown
+    return write_outputs(files, paths.restricted_dir(period) / CLEAN_DIR)

@@ -29,11 +29,13 @@ def validation_view(out: CleanOutputs) -> pd.DataFrame:
 
 
 def corrections_view(out: CleanOutputs) -> pd.DataFrame:
+    """Corrections by dataset and column: how many lines and rows. The reasons and officers are in
+    the restricted tier (free text can name a person or a date of birth)."""
     c = out.clean["corrections_applied"]
     if c.empty:
-        return c
-    return (c.groupby(["dataset", "column", "who"], sort=True)
-            .agg(corrections=("line", "size"), n_rows=("n_rows", "sum"), first_reason=("reason", "first")))
+        return pd.DataFrame({"corrections": [], "n_rows": []})
+    return (c.groupby(["dataset", "column"], sort=True)
+            .agg(corrections=("line", "size"), n_rows=("n_rows", "sum")))
 
 
 def log_view(out: CleanOutputs) -> pd.DataFrame:
