@@ -167,3 +167,72 @@ def test_assemble_refuses_before_writing(tmp_path, monkeypatch):
     first = {p: p.read_bytes() for p in out.rglob("*.csv")}
     assemble_release(cfg)
     assert first == {p: p.read_bytes() for p in out.rglob("*.csv")}   # byte-identical rebuild
+
+
+# -- free text, record-level tables, raw keys (issue "who sees what") ---------------------------
+RAW_KEY = "202304604"    # shaped like a Susenas id_rt
+
+
+def note_csv(tmp_path, note, name="notes.csv"):
+    p = tmp_path / name
+    pd.DataFrame({"dataset": ["susenas_2023"], "rule": ["correction"], "n_rows": [12], "detail": [note]}).to_csv(
+        p, index=False)
+    return p
+
+
+@pytest.mark.parametrize("note", ["Tanggal lahir dikoreksi (lahir 02-12-1963, akta)",
+                                  "umur dihitung ulang: tgl lahir: 2 Des 1963", "born 1963-12-02 per KK"])
+def test_planted_birth_date_in_free_text_refused(tmp_path, note):
+    err = refused(note_csv(tmp_path, note), kind="birth_date", file=tmp_path / "notes.csv")
+    assert "1963" not in str(err)
+
+
+def test_birth_date_in_html_and_notebook_refused(tmp_path):
+    refused(html_page(tmp_path, "<p>Kepala keluarga lahir 02/12/1963.</p>"), kind="birth_date",
+            file=tmp_path / "brief.html")
+    p = tmp_path / "t.ipynb"
+    p.write_text('{"cells": [{"outputs": [{"data": {"text/plain": ["detail: lahir 02-12-1963"]}}]}]}')
+    refused(p, kind="birth_date", file=p)
+
+
+def test_planted_raw_survey_key_refused(tmp_path):
+    p = note_csv(tmp_path, f"pengeluaran rumah tangga {RAW_KEY} dikoreksi menjadi 1.250.000")
+    with pytest.raises(privacy.PrivacyError) as ei:
+        privacy.check_outputs([p], record_keys=[RAW_KEY])
+    kinds = {f.kind for f in ei.value.findings}
+    assert kinds == {"record_key", "id_digits"} and RAW_KEY not in str(ei.value)
+    # even without the key list, a bare 9-digit run in a text column is identifier-like
+    refused(p, kind="id_digits", file=p)
+    # the same key in a notebook's text is caught through the run's raw keys
+    nb = tmp_path / "k.ipynb"
+    nb.write_text('{"cells": [{"outputs": [{"data": {"text/plain": ["rumah tangga ' + RAW_KEY + '"]}}]}]}')
+    with pytest.raises(privacy.PrivacyError):
+        privacy.check_outputs([nb], record_keys=[RAW_KEY])
+
+
+def test_planted_registry_name_in_note_refused(tmp_path):
+    refused(note_csv(tmp_path, "Koreksi atas laporan Bapak Andi Prasetyo ke kelurahan"), kind="registry_name",
+            file=tmp_path / "notes.csv")
+
+
+def test_figures_and_codes_in_text_pass(tmp_path):
+    gate_files(note_csv(tmp_path, "Rp 1.250.000 per kapita; kode 64.74.01.1001; diperiksa 22/04/2025; 0.12345678"))
+
+
+@pytest.mark.parametrize("col, values", [("row_key", ["8470adfff629d0fd", "1b1d8f9d945efc2d"]),
+                                         ("keluarga", [f"{i:04x}adfff629d0fd" for i in range(6)]),
+                                         ("tanggal_lahir", ["1963-12-02", "1970-01-05"])])
+def test_record_level_tables_refused(tmp_path, col, values):
+    p = tmp_path / "rows.csv"
+    pd.DataFrame({col: values, "rule": ["x"] * len(values)}).to_csv(p, index=False)
+    kind = "birth_date" if col == "tanggal_lahir" else "record_level"
+    refused(p, kind=kind, file=p)
+
+
+def test_raw_record_keys_read_from_raw_files():
+    keys = privacy.raw_record_keys(load_config(ROOT / "config" / "demo-2024.yaml"))
+    raw = pd.read_csv(ROOT / "data" / "raw" / "demo" / "susenas" / "susenas_kp_maret_2023.csv", dtype=str,
+                      usecols=["id_rt"])
+    assert set(raw["id_rt"]) <= keys
+    assert any(k.startswith("KLG") for k in keys)            # registry family ids
+    assert any(len(k) == 11 and k.isdigit() for k in keys)   # Sakernas id_art

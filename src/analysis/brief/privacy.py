@@ -174,7 +174,8 @@ class PrivacyGate:
         # raw keys shorter than 6 characters would match ordinary numbers; they are left to rule 6
         self.record_keys = frozenset(str(k).strip().casefold() for k in record_keys if len(str(k).strip()) >= 6)
         self.record_key_columns = {c.lower() for c in record_key_columns}
-        self.id_digits_re = re.compile(r"(?<![0-9A-Za-z.,])\d{%d,}(?![0-9A-Za-z]|[.,]\d)" % int(id_min_digits))
+        # digits inside a URL or path (a source's article number) are not an identifier of a person
+        self.id_digits_re = re.compile(r"(?<![0-9A-Za-z.,/])\d{%d,}(?![0-9A-Za-z/]|[.,]\d)" % int(id_min_digits))
 
     # -- text ------------------------------------------------------------------------------
     def scan_text(self, text: str, file: str, kind: str = "text") -> list[Finding]:
@@ -294,10 +295,7 @@ class PrivacyGate:
             if BIRTH_COLUMN_RE.search(str(c)):
                 out.append(Finding(file, "birth_date", f"column '{c}'", "a date-of-birth column"))
         for c in df.columns:
-            col = df[c]
-            if col.dtype != object:
-                continue
-            text = col.astype(str)
+            text = df[c].astype(str)
             text = text[(text != "") & pd.to_numeric(text, errors="coerce").isna()]
             if text.empty:
                 continue
