@@ -50,10 +50,9 @@ if cfg.synthetic:
     print(banner_text("en"))
 out = run_clean_stage(cfg)          # raises DataContractError (and the run stops) on a fatal violation
 written = write_clean_outputs(out, cfg)
-stage = paths.processed_dir(cfg.period)
 print(f"pseudonymisation key: {out.key_source}")
-print(f"written under data/processed/{cfg.period}/:", ", ".join(sorted(p.relative_to(stage).as_posix()
-                                                                       for p in written)))
+print("written (data/processed: aggregates and pseudonymised data; restricted: row-level, never published):",
+      ", ".join(sorted(p.relative_to(paths.output_root()).as_posix() for p in written)))
 
 # %% [markdown]
 # ## 1. What was read

@@ -41,6 +41,7 @@ from analysis.codes import banner_text
 from analysis.config import load_config
 from analysis.poverty import plots, run_poverty_stage
 from analysis.stage import as_image, write_stage
+from analysis.poverty.stage import write_worklists
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 20)
@@ -52,6 +53,10 @@ if cfg.synthetic:
 out = run_poverty_stage(cfg)
 written = write_stage(out, cfg, "poverty")
 print("written:", ", ".join(p.relative_to(written[0].parent).as_posix() for p in written))
+# field worklists with names and addresses: restricted tier only (restricted/<period>/worklists/)
+books = write_worklists(cfg, out)
+print(f"field worklists: {len(books)} kelurahan workbook(s), {len(out.info['worklists'])} families "
+      "(restricted tier, never published)")
 
 # %% [markdown]
 # ## 1. Direct estimates: city and kecamatan
@@ -155,3 +160,16 @@ out.tables["published_poverty"][["indicator", "year", "series", "value", "grade"
 
 # %%
 out.tables["concept_notes"]
+
+# %% [markdown]
+# ## 7. Field worklists (restricted) and their public counts
+# Families whose verification is pending or whose record was found invalid, ranked by the PMT's
+# poverty likelihood and assigned an intervention channel (`poverty.worklists` in the config:
+# Kemensos PKH/BPNT, local APBD/TJSL/BAZNAS, not eligible). The lists themselves, with names and
+# addresses joined from the raw registry, are written only to `restricted/<period>/worklists/`;
+# the public table `worklist_counts` gives families per RT and channel, with cells under the
+# suppression threshold blanked. Kelurahan totals:
+
+# %%
+wc = out.tables["worklist_counts"]
+wc[wc["rt"] == "semua"].drop(columns=["rt"]).set_index("kode_kel")

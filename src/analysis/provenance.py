@@ -186,6 +186,21 @@ def write_manifest(cfg) -> Path:
     return atomic_write_json(manifest, report / MANIFEST_NAME)
 
 
+def write_restricted_manifest(cfg) -> Path | None:
+    """Write ``restricted/<period>/MANIFEST.json``: SHA-256 of every restricted file, with the
+    source commit and config hash, so that a worklist handed to a field team can be traced to its
+    run. The restricted tier is never published or committed; None when it holds no file."""
+    root = paths.restricted_dir(cfg.period)
+    if not root.is_dir():
+        return None
+    files = output_hashes(root)
+    if not files:
+        return None
+    manifest = {"tier": "restricted", "period": str(cfg.period), "source_commit": source_commit(),
+                "config_sha256": cfg.sha256, "files": files}
+    return atomic_write_json(manifest, root / MANIFEST_NAME)
+
+
 def _input_files(cfg) -> list[dict]:
     import pandas as pd
 
@@ -251,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "hash-raw":
             print(hash_raw(paths.resolve(args.raw_dir)))
         elif args.cmd == "manifest":
-            print(write_manifest(load_config(args.config)))
+            cfg = load_config(args.config)
+            print(write_manifest(cfg))
+            restricted = write_restricted_manifest(cfg)
+            if restricted is not None:
+                print(restricted)
         elif args.cmd == "compare":
             diffs = compare_outputs(Path(args.manifest), Path(args.rebuilt),
                                     Path(args.release) if args.release else None)

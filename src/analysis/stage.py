@@ -92,7 +92,7 @@ STAGES: dict[str, Stage] = {s.name: s for s in (
           tables=("changes", "concept_notes", "covariate_harmonisation", "ebp_aggregates", "ebp_coefficients",
                   "ebp_diagnostics", "ebp_kelurahan", "ebp_selection", "ebp_transformations", "fh_diagnostics",
                   "fh_summary", "kelurahan_p0", "pmt_coefficients", "pmt_validation", "published_poverty",
-                  "targeting_errors")),
+                  "targeting_errors", "worklist_counts")),
     Stage("labour", "notebooks/03_labour.py",
           inputs=("sakernas_{previous_period}", "sakernas_{period}", "wilayah", "published_indicators"),
           optional_inputs=("ak1_registrations", "trainees"),

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import disclosure, survey
+from analysis import disclosure, paths, survey
 from analysis.codes import KOTA_CODE, KOTA_NAME, area_names
 from analysis.estimates import ESTIMATE_COLUMNS, published_until, reliability_flag, to_estimate_rows
 from analysis.poverty import change as change_mod
-from analysis.poverty import context, direct, smallarea, targeting, unitlevel
-from analysis.stage import STAGES, StageOutputs, as_text, ci_quantile, read_inputs, settings
+from analysis.io import atomic_write_bytes
+from analysis.poverty import context, direct, smallarea, targeting, unitlevel, worklists
+from analysis.stage import (STAGES, StageOutputs, as_text, ci_quantile, read_inputs, read_processed, settings,
+                            write_outputs)
 
 STAGE = "poverty"
 TABLE_NAMES = STAGES[STAGE].tables
@@ -32,6 +34,7 @@ DEFAULTS = {
     "bottom_share": 0.40,
     "ebp_mc_reps": 200,               # Monte Carlo replicates of the kelurahan EBP (>= 100)
     "ebp_bootstrap_reps": 200,        # parametric bootstrap replicates of its MSE (>= 200 published)
+    "worklists": {},                  # field worklist rules (poverty.worklists: defaults in worklists.py)
 }
 
 
@@ -313,6 +316,53 @@ def registry_targeting(inp: PovertyInputs, model: targeting.PMTModel, d_curr: pd
     return tab
 
 
+def worklist_candidates(inp: PovertyInputs, model: targeting.PMTModel, d_curr: pd.DataFrame, line: float,
+                        conf: dict) -> pd.DataFrame:
+    """Registry families pending verification or found invalid, with PMT poverty likelihood and
+    intervention channel (:mod:`analysis.poverty.worklists`; pseudonymous, restricted tier)."""
+    rules = worklists.worklist_rules(conf.get("worklists"))
+    hh = inp.households
+    heads = targeting.registry_heads(inp.members, key="hh_key")
+    head = heads.reindex(hh["hh_key"].to_numpy())
+    head.index = hh.index
+    log_pred = model.predict_log(targeting.pmt_frame(hh, size_col="jumlah_anggota", head=head))
+    fc, y, _, wpc, _ = _susenas_pmt_parts(d_curr)
+    fit = model.predict_log(fc)
+    sigma = float(np.sqrt(np.sum(wpc * (y - fit) ** 2) / np.sum(wpc)))   # person-weighted residual SD
+    pred_s = np.exp(fit)
+    return worklists.candidates(
+        hh, log_pred, log_line=float(np.log(line)), sigma=sigma,
+        kemensos_cut=targeting.weighted_quantile(pred_s, wpc, float(rules["kemensos_share"])),
+        local_cut=targeting.weighted_quantile(pred_s, wpc, float(rules["local_share"])), rules=rules)
+
+
+def write_worklists(cfg, outputs: StageOutputs) -> list[Path]:
+    """Write the field worklists (one xlsx per kelurahan) into ``restricted/<period>/worklists/``.
+
+    Only here are names and addresses joined, from the RAW registry on the pseudonymous key
+    recomputed with the run's key (:func:`analysis.poverty.worklists.attach_identities`).
+    Workbooks of kelurahan no longer listed are removed, so a rebuild has the same file list.
+    """
+    from analysis.cleaning.pseudonymise import Pseudonymiser, resolve_key
+    from analysis.contracts import load_contracts
+    from analysis.cleaning.reader import read_table
+
+    listed = outputs.info.get("worklists")
+    if listed is None:
+        return []
+    raw, _ = read_table(cfg.input_path("dtsen_households"), load_contracts()[cfg.input_schema("dtsen_households")])
+    key, _ = resolve_key(cfg)
+    keys = Pseudonymiser(key).hash(raw["id_keluarga"].astype(str).str.strip(), "hh_key")
+    rows = worklists.attach_identities(listed, raw, keys)
+    rules = worklists.worklist_rules(settings(cfg, STAGE, DEFAULTS)["worklists"])
+    names = area_names(as_text(read_processed(cfg, "wilayah", stage_name=STAGE)))["kelurahan"]
+    books = worklists.workbooks(rows, names, rules)
+    # the one stage writer: the worklists folder is swapped whole, so a kelurahan no longer listed
+    # leaves no stale workbook behind
+    return write_outputs({name: (lambda p, data=data: atomic_write_bytes(data, p)) for name, data in books.items()},
+                         paths.restricted_dir(cfg.period) / "worklists")
+
+
 def survey_targeting(d: pd.DataFrame, line: float, *, share: float, lonely_psu: str, names: dict,
                      period: str, reliability: dict) -> pd.DataFrame:
     """Design-based exclusion/inclusion errors of PKH and BPNT against ACTUAL expenditure (Susenas).
@@ -417,6 +467,7 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
     est.append(survey_targeting(prepared[curr], lines[curr], share=float(conf["bottom_share"]),
                                 lonely_psu=conf["lonely_psu"], names=names, period=curr, reliability=rel))
     estimates = pd.concat(est, ignore_index=True)[ESTIMATE_COLUMNS]
+    listed = worklist_candidates(inp, model, prepared[curr], lines[curr], conf)
 
     # registry figures for the concept note (persons in desil 1-4 / 1-3 families)
     fam = smallarea.current_families(inp.households)
@@ -447,7 +498,7 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
         "ebp_transformations": um["transformations"],
         "ebp_selection": um["selection"],
         "covariate_harmonisation": um["harmonisation"],
+        "worklist_counts": worklists.rt_channel_counts(listed, names["kelurahan"], min_count),
     }
     info = {"fh": km, "ebp": um["map"], "pmt": model, "lines": lines, "dropped_rows": {y: prepared[y].attrs.get("dropped_rows", 0)
                                                                        for y in prepared}}
-    return StageOutputs(estimates=estimates, tables=tables, info=info)
