@@ -45,14 +45,16 @@ RUN := $(PY) -m analysis.runner
 
 # Make sees imported code, config and data: each stage depends on the modules it imports.
 CORE := $(wildcard src/analysis/__init__.py src/analysis/paths.py src/analysis/config.py \
-          src/analysis/io.py src/analysis/estimates.py src/analysis/runner.py)
+          src/analysis/io.py src/analysis/estimates.py src/analysis/runner.py src/analysis/disclosure.py)
 pkg = $(wildcard src/analysis/$(1).py src/analysis/$(1)/*.py src/analysis/$(1)/*.yaml \
         src/analysis/$(1)/templates/* src/analysis/$(1)/templates/*/*)
 RAW_FILES := $(shell find $(RAW_DIR) -type f 2>/dev/null)
 CORR_FILES := $(shell find $(CORR_DIR) -type f 2>/dev/null)
 CLEAN_DEPS := notebooks/01_clean.py $(CORE) $(call pkg,contracts) $(wildcard src/analysis/contracts/layouts/*.yaml) \
   $(call pkg,cleaning) $(CORR_FILES)
-POVERTY_DEPS := notebooks/02_poverty.py $(CORE) $(call pkg,survey) $(call pkg,sae) $(call pkg,sae_unit) $(call pkg,poverty)
+# (the poverty stage also writes the restricted field worklists: raw registry names, pseudonymiser)
+POVERTY_DEPS := notebooks/02_poverty.py $(CORE) $(call pkg,survey) $(call pkg,sae) $(call pkg,sae_unit) $(call pkg,poverty) \
+  src/analysis/cleaning/pseudonymise.py
 LABOUR_DEPS := notebooks/03_labour.py $(CORE) $(call pkg,survey) $(call pkg,labour)
 SKILLS_DEPS := notebooks/04_skills.py $(CORE) $(call pkg,skills)
 BRIEF_DEPS := $(CORE) $(call pkg,brief) $(call pkg,provenance)
@@ -187,5 +189,5 @@ benchmark: $(VENV)/.installed ## speed and memory benchmarks (minutes; R optiona
 	$(PY) benchmarks/bench_fgt_fused.py
 	$(PY) benchmarks/bench_cleaning.py
 
-clean: ## remove build products (keeps the committed release and the environment)
-	rm -rf build logs data/processed
+clean: ## remove build products and the restricted tier (keeps the committed release and the environment)
+	rm -rf build logs data/processed restricted
