@@ -502,3 +502,6 @@ def run_poverty_stage(cfg, inputs: PovertyInputs | None = None) -> StageOutputs:
     }
     info = {"fh": km, "ebp": um["map"], "pmt": model, "lines": lines, "dropped_rows": {y: prepared[y].attrs.get("dropped_rows", 0)
                                                                        for y in prepared}}
+    # the worklist families are row-level: kept in ``info`` (never written by the stage writer)
+    info["worklists"] = listed
+    return StageOutputs(estimates=estimates, tables=tables, info=info)
