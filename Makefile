@@ -54,7 +54,7 @@ CLEAN_DEPS := notebooks/01_clean.py $(CORE) $(call pkg,contracts) $(wildcard src
   $(call pkg,cleaning) $(CORR_FILES)
 # (the poverty stage also writes the restricted field worklists: raw registry names, pseudonymiser)
 POVERTY_DEPS := notebooks/02_poverty.py $(CORE) $(call pkg,survey) $(call pkg,sae) $(call pkg,sae_unit) $(call pkg,poverty) \
-  src/analysis/cleaning/pseudonymise.py
+  src/analysis/cleaning/identities.py src/analysis/cleaning/pseudonymise.py src/analysis/cleaning/reader.py
 LABOUR_DEPS := notebooks/03_labour.py $(CORE) $(call pkg,survey) $(call pkg,labour)
 SKILLS_DEPS := notebooks/04_skills.py $(CORE) $(call pkg,skills)
 BRIEF_DEPS := $(CORE) $(call pkg,brief) $(call pkg,provenance)

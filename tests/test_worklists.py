@@ -86,7 +86,7 @@ def test_identities_joined_on_the_key_and_workbook_reproducible():
                         "nama_kepala_keluarga": [f"Nama Contoh {i}" for i in range(len(c))],
                         "alamat": [f"Jl. Contoh No. {i}" for i in range(len(c))]})
     keys = c["hh_key"].iloc[::-1].reset_index(drop=True)        # raw rows in another order
-    rows = wl.attach_identities(c, raw, keys)
+    rows = wl.attach_identities(c, raw.assign(hh_key=keys))
     first = rows.iloc[0]
     j = int(np.flatnonzero(keys == first["hh_key"])[0])
     assert first["id_keluarga"] == raw.loc[j, "id_keluarga"] and first["alamat"] == raw.loc[j, "alamat"]

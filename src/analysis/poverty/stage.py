@@ -339,21 +339,17 @@ def worklist_candidates(inp: PovertyInputs, model: targeting.PMTModel, d_curr: p
 def write_worklists(cfg, outputs: StageOutputs) -> list[Path]:
     """Write the field worklists (one xlsx per kelurahan) into ``restricted/<period>/worklists/``.
 
-    Only here are names and addresses joined, from the RAW registry on the pseudonymous key
-    recomputed with the run's key (:func:`analysis.poverty.worklists.attach_identities`).
-    Workbooks of kelurahan no longer listed are removed, so a rebuild has the same file list.
+    Only here are names and addresses joined on the pseudonymous key; the cleaning package reads
+    them from the RAW registry (:func:`analysis.cleaning.identities.registry_identities`, the only
+    raw reader) and :func:`analysis.poverty.worklists.attach_identities` joins them. Workbooks of
+    kelurahan no longer listed are removed, so a rebuild has the same file list.
     """
-    from analysis.cleaning.pseudonymise import Pseudonymiser, resolve_key
-    from analysis.contracts import load_contracts
-    from analysis.cleaning.reader import read_table
+    from analysis.cleaning.identities import registry_identities
 
     listed = outputs.info.get("worklists")
     if listed is None:
         return []
-    raw, _ = read_table(cfg.input_path("dtsen_households"), load_contracts()[cfg.input_schema("dtsen_households")])
-    key, _ = resolve_key(cfg)
-    keys = Pseudonymiser(key).hash(raw["id_keluarga"].astype(str).str.strip(), "hh_key")
-    rows = worklists.attach_identities(listed, raw, keys)
+    rows = worklists.attach_identities(listed, registry_identities(cfg))
     rules = worklists.worklist_rules(settings(cfg, STAGE, DEFAULTS)["worklists"])
     names = area_names(as_text(read_processed(cfg, "wilayah", stage_name=STAGE)))["kelurahan"]
     books = worklists.workbooks(rows, names, rules)

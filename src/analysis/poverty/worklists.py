@@ -198,20 +198,16 @@ def rt_channel_counts(cand: pd.DataFrame, kelurahan_names: dict[str, str], rules
     return t.drop(columns="_total")
 
 
-def attach_identities(cand: pd.DataFrame, raw_households: pd.DataFrame, hh_keys: pd.Series) -> pd.DataFrame:
-    """Join ``id_keluarga``, name and address from the RAW registry on the pseudonymous key.
+def attach_identities(cand: pd.DataFrame, identities: pd.DataFrame) -> pd.DataFrame:
+    """Join ``id_keluarga``, name and address on the pseudonymous key.
 
-    ``hh_keys`` are the pseudonyms of ``raw_households`` computed with the run's key (the same
-    HMAC as stage 01). Exact duplicate raw rows collapse to one. Families whose key is not in the
-    raw file (should not happen) keep empty identity cells rather than being dropped.
+    ``identities`` (``hh_key, id_keluarga, nama_kepala_keluarga, alamat``) come from the RAW
+    registry through :func:`analysis.cleaning.identities.registry_identities`, keyed with the
+    run's pseudonym. A family whose key is not there (should not happen) keeps empty identity
+    cells rather than being dropped from the list.
     """
-    raw = pd.DataFrame({"hh_key": hh_keys.astype(str).to_numpy(),
-                        "id_keluarga": raw_households["id_keluarga"].astype(str).to_numpy(),
-                        "nama_kepala_keluarga": raw_households["nama_kepala_keluarga"].astype("string")
-                        .fillna("").astype(str).to_numpy(),
-                        "alamat": raw_households["alamat"].astype("string").fillna("").astype(str).to_numpy()})
-    raw = raw.drop_duplicates("hh_key", keep="first")
-    out = cand.merge(raw, on="hh_key", how="left", validate="many_to_one")
+    ident = identities[["hh_key", "id_keluarga", "nama_kepala_keluarga", "alamat"]].drop_duplicates("hh_key")
+    out = cand.merge(ident, on="hh_key", how="left", validate="many_to_one")
     for c in ("id_keluarga", "nama_kepala_keluarga", "alamat"):
         out[c] = out[c].fillna("")
     return out[list(SHEET_COLUMNS) + [c for c in out.columns if c not in SHEET_COLUMNS]]
