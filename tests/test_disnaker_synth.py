@@ -202,3 +202,39 @@ def test_population_persons_are_used_when_given(tmp_path):
     dn.write_disnaker(Pop(), SEED, tmp_path / "raw", tmp_path / "truth")
     ak = pd.read_csv(tmp_path / "raw" / FILES["ak1_registrations"], dtype=str)
     assert (ak["kode_kecamatan_bps"] == "6474030").mean() > 0.9   # drawn from the given persons
+
+
+def test_reported_placement_implies_tracer_sees_the_job(gen):
+    """A trainee's card shows a placement only when the tracer found the trainee wage employed."""
+    root, _ = gen
+    ak = _read(root, "ak1_registrations").set_index("seeker_id")
+    tr = _read(root, "trainees")
+    due = tr[tr["tracer_due_6m"] == "1"]
+    # seekers whose every due tracer answered (a non-respondent's job is unseen by construction)
+    all_resp = due.groupby("seeker_id")["tracer_responded_6m"].apply(lambda s: (s.fillna("") == "1").all())
+    due = due[due["seeker_id"].map(all_resp)]
+    wage_any = due.groupby("seeker_id")["status_6m"].apply(lambda s: (s == "wage_employed").any())
+    card_placed = ak.reindex(wage_any.index)["placement_date"].notna()
+    # placed on the card => some tracer record of the seeker is a wage job
+    assert not (card_placed & ~wage_any).any()
+    placed_rows = ak.reindex(wage_any.index[card_placed.to_numpy()])
+    assert (placed_rows["status"] == "placed").all()
+    # and the link is not everything: some wage jobs never reach the card
+    assert 0.2 < (~card_placed[wage_any]).mean() < 0.6
+
+
+def test_tracer_link_recovers_the_unreported_placement_rate(gen):
+    """labour.aki's tracer-link estimate covers the generator's realised unreported share."""
+    from analysis.labour import aki
+
+    root, _ = gen
+    truth = pd.read_csv(root / "truth" / "skills_truth.csv", dtype=str, keep_default_na=False)
+    row = truth[truth["truth_type"] == "unreported_placement_share"].iloc[0]
+    true_share, rate = float(row["value"]), float(row["value2"])
+    assert rate == pytest.approx(1 - dn.REPORT_RATE)
+    u = aki.estimate_unreported_share(_read(root, "ak1_registrations"), _read(root, "trainees"))
+    assert u.method == "tracer_link" and u.n > 300
+    lo, hi = u.share - 1.96 * u.se, u.share + 1.96 * u.se
+    assert lo <= true_share <= hi, (u.share, u.se, true_share)
+    # an estimate of the unlinked generator (about 0.75) would fail this
+    assert abs(u.share - rate) < 0.1

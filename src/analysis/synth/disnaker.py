@@ -32,6 +32,10 @@ import numpy as np
 import pandas as pd
 
 STREAM = 0xD15A  # sub-stream of the run seed reserved for the Disnaker files
+LINK_STREAM = 0x71AC  # sub-sub-stream of the tracer-card link (keeps every other draw unchanged)
+# SYNTHETIC ASSUMPTION (the data model of skills_methods section 7): an employer reports a
+# placement to Disnaker with this probability; the rest never reach the AK/I card.
+REPORT_RATE = 0.6
 START = pd.Timestamp("2022-01-01")
 EXTRACT = pd.Timestamp("2025-12-31")  # extraction date of the Disnaker systems (synthetic)
 YEARS = (2022, 2023, 2024, 2025)
@@ -702,7 +706,9 @@ def write_disnaker(population, seed: int, raw_dir: Path, truth_dir: Path) -> lis
 
     # --- training ---------------------------------------------------------------------------
     prog = programmes()
-    programs_out, cohorts, applicants, trainees, att_truth = _training(rng, prog, ak1, active)
+    programs_out, cohorts, applicants, trainees, att_truth, trainee_truth = _training(rng, prog, ak1, active)
+    ak1, link_truth = link_tracer_placements(np.random.default_rng([int(seed), STREAM, LINK_STREAM]), ak1,
+                                             trainee_truth)
 
     # --- reference tables -------------------------------------------------------------------
     kbji = _kbji_table(cat)
@@ -728,8 +734,60 @@ def write_disnaker(population, seed: int, raw_dir: Path, truth_dir: Path) -> lis
     out.append(_write_csv(coded, r / "coded_titles.csv"))
 
     truth = _truth(active, v_base, u_stock, att_truth, vac_truth, truth_titles_ak1)
+    truth = pd.concat([truth, link_truth], ignore_index=True)
     out.append(_write_csv(truth, truth_dir / "skills_truth.csv"))
     return out
+
+
+def link_tracer_placements(rng, ak1: pd.DataFrame, trainee_truth: pd.DataFrame
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Make the AK/I cards of trainees agree with their 6-month situation, as in reality.
+
+    A placement reported to Disnaker is a job the trainee holds, so the tracer sees it: for each
+    seeker with a due tracer, the card carries a placement exactly when the seeker was wage
+    employed six months after a course (the last such course) *and* the employer reported it
+    (probability ``REPORT_RATE``); the placement date falls between the course end and the
+    tracer, with the tracer's employer and occupation. Cards of trainees without a reported job
+    lose any placement the independent card draw gave them (status back to active/expired).
+
+    Returns
+    -------
+    (ak1, truth)
+        The corrected cards and one truth row ``unreported_placement_share``: ``value`` is the
+        realised share, over wage-employed due trainee records (respondents or not), of those
+        whose card carries no placement (what the tracer link estimates), ``value2`` the generator's rate ``1 - REPORT_RATE``.
+    """
+    due = trainee_truth[trainee_truth["due"]]
+    # one card per seeker: the job of the seeker's last course with a wage job at its tracer
+    wage_rec = due[due["status"] == "wage_employed"].sort_values(["seeker_id", "end_date"], kind="mergesort")
+    t = due.drop_duplicates("seeker_id", keep="last").set_index("seeker_id")[[]].copy()
+    job = wage_rec.drop_duplicates("seeker_id", keep="last").set_index("seeker_id")
+    t = t.join(job[["employer_id", "kbji4", "end_date"]])
+    wage = t["end_date"].notna().to_numpy()
+    reported = wage & (rng.random(len(t)) < REPORT_RATE)
+    lag = pd.to_timedelta(rng.integers(15, 175, len(t)), unit="D")
+    pdate = (pd.to_datetime(t["end_date"]) + lag).where(reported)
+    out = ak1.copy()
+    row = pd.Series(np.arange(len(out)), index=out["seeker_id"].to_numpy())
+    i = row.reindex(t.index.to_numpy()).to_numpy()
+    ok = ~np.isnan(i)
+    i, rep, pdate, tt = i[ok].astype(int), reported[ok], pdate[ok], t[ok]
+    valid_until = pd.to_datetime(out["valid_until"].iloc[i]).to_numpy()
+    status = np.where(rep, "placed", np.where(valid_until >= np.datetime64(EXTRACT), "active", "expired"))
+    out.iloc[i, out.columns.get_loc("status")] = status
+    out.iloc[i, out.columns.get_loc("placement_date")] = pdate.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    out.iloc[i, out.columns.get_loc("placement_employer_id")] = np.where(rep, tt["employer_id"].fillna(""), "")
+    out.iloc[i, out.columns.get_loc("placement_kbji4")] = np.where(rep, tt["kbji4"].fillna(""), "")
+    # the estimand of the tracer link: wage-employed due trainee records whose card has no placement
+    on_card = pd.Series(rep, index=tt.index)
+    linked = wage_rec["seeker_id"].map(on_card).dropna().astype(bool)
+    n_wage = int(len(linked))
+    share = float((~linked).mean()) if n_wage else np.nan
+    truth = pd.DataFrame({"truth_type": ["unreported_placement_share"], "key": ["trainees_wage_employed_6m"],
+                          "kbji4": [""], "text": [""], "label": [f"n={n_wage}"], "value": [share],
+                          "value2": [1.0 - REPORT_RATE],
+                          "note": ["DEMO ASSUMPTION (synthetic truth, not a fact about Bontang)"]})
+    return out, truth
 
 
 # ---------------------------------------------------------------------------------------------
@@ -855,7 +913,7 @@ def _ak1(rng, cat, inflow, spell, kec_codes, kec_p, population, emp):
     last_renewal = last_renewal.where(n_renew > 0)
     k = cat["kappa"].to_numpy()[occ_idx]
     placed = rng.random(n) < np.clip(0.45 + 0.08 * k, 0.15, 0.8)
-    reported = rng.random(n) < 0.6
+    reported = rng.random(n) < REPORT_RATE
     end_date = reg_date + pd.to_timedelta(np.round(L * 30.4).astype(int), unit="D")
     has_place = placed & reported & (end_date <= EXTRACT)
     place_date = end_date.where(has_place)
@@ -1304,7 +1362,11 @@ def _training(rng, prog, ak1, cat):
                                                      "att_all_trainees": [float(att.loc[att["adm"], "gain"].mean())]})],
                           ignore_index=True)
     att_truth = att_truth.merge(prog[["program_id", "true_att"]], on="program_id", how="left")
-    return programs_out, cohorts, applicants, trainees, att_truth
+    # true 6-month situation of every trainee (also the tracer non-respondents): the card link
+    trainee_truth = pd.DataFrame({"seeker_id": tr["seeker_id"].to_numpy(), "status": status[m],
+                                  "employer_id": emp6[m], "kbji4": kbji6[m], "due": due[m],
+                                  "end_date": tr["end_date"].to_numpy()})
+    return programs_out, cohorts, applicants, trainees, att_truth, trainee_truth
 
 
 def _kbji_table(cat: pd.DataFrame) -> pd.DataFrame:
