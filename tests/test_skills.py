@@ -21,7 +21,7 @@ from analysis.synth.disnaker import write_disnaker
 SEED = 20250521
 SHORTAGE = ["7212", "7119", "7215", "3257", "3133", "7233"]
 SURPLUS = ["4110", "4120", "5414", "7531", "5141"]
-SMALL = {"bootstrap_B": 100, "effects_bootstrap_B": 150, "coding_cv_folds": 2}
+SMALL = {"bootstrap_B": 100, "effects_bootstrap_B": 150, "coding_cv_folds": 3}
 TABLES = ["occupation_gaps", "certificate_gaps", "programme_scorecard", "recommendations", "classifier_metrics",
           "balance", "mismatch_index", "seekers_vacancies_by_major_group", "occupation_titles"]
 
@@ -50,21 +50,26 @@ def _metric(out, name, digits):
     return float(m[(m["metric"] == name) & (m["digits"] == digits)]["value"].iloc[0])
 
 
-def test_classifier_neither_perfect_nor_useless(demo):
+def test_classifier_generalises_to_unseen_titles(demo):
+    """Unseen-title accuracy must beat what needs no learning (the most frequent code, the KBJI
+    titles alone) by a wide margin, and stay clearly below a model that saw the test cards."""
     _, out, _ = demo
-    top1_4 = _metric(out, "top1_accuracy", 4)
-    assert top1_4 < 0.95, "held-out accuracy near 100 % means the titles are too clean"
-    assert top1_4 > _metric(out, "majority_baseline", 4) + 0.4
-    assert _metric(out, "top3_accuracy", 4) >= top1_4
-    assert _metric(out, "top1_accuracy", 1) >= _metric(out, "top1_accuracy", 2) >= top1_4
-    assert 0.3 < _metric(out, "macro_f1", 4) < 0.95
+    unseen = _metric(out, "top1_accuracy", 4)
+    assert unseen > max(_metric(out, "most_frequent_baseline", 4), _metric(out, "official_titles_only_accuracy", 4)) \
+        + 0.25
+    assert unseen < _metric(out, "leaking_model_accuracy", 4) - 0.08
+    assert 0.55 < _metric(out, "macro_f1", 4) < 0.9
+    assert np.isfinite(_metric(out, "top1_accuracy_seen_titles", 4))
+    assert _metric(out, "n_seen_titles_employer_split", 4) > 100
+    assert _metric(out, "top3_accuracy", 4) >= unseen
+    assert _metric(out, "top1_accuracy", 1) >= _metric(out, "top1_accuracy", 2) >= unseen
     # auto-coded titles are more accurate than the review queue
     assert _metric(out, "accuracy_auto_coded", 4) > _metric(out, "accuracy_review_queue", 4)
     assert 0.0 < _metric(out, "coverage_at_threshold", 4) < 1.0
 
 
 def test_classifier_against_the_true_codes(demo):
-    """Against the truth (not the coders' codes, which carry ~7 % coder error) the held-out
+    """Against the truth (not the coders' codes, which carry ~7 % coder error) the unseen-title
     accuracy must still be far from perfect: titles are ambiguous by design."""
     _, out, truth = demo
     pred = out.info["work"]["coder_heldout"]
@@ -76,6 +81,22 @@ def test_classifier_against_the_true_codes(demo):
     base = vac["truth"].value_counts(normalize=True).iloc[0]
     assert base + 0.4 < acc < 0.95
     assert (vac["true"] == vac["truth"]).mean() > 0.85          # coders are good but not perfect
+
+
+def test_coder_on_independently_generated_titles(demo):
+    """A title set made by a noise process written apart from the generator (tests/_coder_titles)."""
+    from _coder_titles import evaluation_titles
+
+    from analysis.skills import coding
+    from analysis.skills.data import load_skills_inputs
+
+    cfg, _, _ = demo
+    data = load_skills_inputs(cfg, source="raw")
+    ev = evaluation_titles(data.kbji)
+    model = coding.fit_final_coder(data.kbji, data.coded, seed=SEED)
+    acc = float(np.mean(model.classes_[np.argmax(model.predict_proba(ev["title"]), axis=1)] == ev["kbji4"]))
+    base = ev["kbji4"].value_counts(normalize=True).iloc[0]
+    assert base + 0.5 < acc < 0.95, acc
 
 
 def test_builtin_shortages_and_surpluses_recovered(demo):

@@ -2,19 +2,21 @@
 
 Model (skills_methods §5): TF-IDF character n-grams (``char_wb``, 2-5, sublinear) united with
 word 1-2-grams, and a multinomial logistic regression. Character n-grams absorb affixes, typos
-and Indonesian/English mixing without a stemmer. Training data = the KBJI titles (Indonesian and
-English) + the local lexicon (``occupation_synonyms``) + previously hand-coded titles (the coding
-index, Schierholz & Schonlau 2021).
+and Indonesian/English mixing without a stemmer. Training data = the KBJI 2014 unit titles
+(Indonesian and English; KBJI 2014 follows ISCO-08, ILO 2012) + previously hand-coded titles (the
+coding index of coder-labelled cards, Schierholz & Schonlau 2021). No other lexicon: the demo's
+``occupation_synonyms`` file is the synthetic generator's list of title variants and stays out.
 
 Predictions keep the full probability vector: downstream counts use soft probabilities (pi).
 A record is *auto-coded* only when ``p1 >= threshold`` and ``p1 - p2 >= margin`` (SOCcer-style
 rule); the rest go to a review queue.
 
-Evaluation: de-duplicate the hand-coded titles (normalised title x code x employer), split by
-employer with ``GroupKFold`` (no employer's postings on both sides), train on reference titles +
-lexicon + the training folds, and report top-1 / top-3 accuracy and macro-F1 at 1, 2, 3 and 4
-digits, the majority-class baseline, coverage and accuracy at the threshold, and Cohen's kappa of
-the two coders on the double-coded records (the ceiling).
+Evaluation (``evaluate_coder``): one coding per record, ``GroupKFold`` by normalised title (every
+test title unseen) and by employer (seen and unseen titles apart), train on the KBJI titles + the
+training folds, and report top-1 / top-3 accuracy and macro-F1 at 1, 2, 3 and 4 digits, seen- and
+unseen-title accuracy, baselines (most frequent code, KBJI titles alone, a leaking model trained
+on the test cards), coverage and accuracy at the threshold, and Cohen's kappa of the two coders
+on the double-coded records (the ceiling).
 """
 from __future__ import annotations
 
@@ -59,16 +61,16 @@ def make_pipeline(C: float = 5.0, seed: int = 0, max_iter: int = 200) -> Pipelin
     return Pipeline([("features", features), ("clf", clf)])
 
 
-def reference_training_set(kbji: pd.DataFrame, synonyms: pd.DataFrame) -> pd.DataFrame:
-    """Titles from the classification (4-digit ID and EN) and the lexicon (unambiguous terms)."""
+def reference_training_set(kbji: pd.DataFrame) -> pd.DataFrame:
+    """Titles of the classification itself: every 4-digit unit's Indonesian and English title.
+
+    This is the only prior knowledge of the coder. The local lexicon of the synthetic generator
+    (``occupation_synonyms``) is deliberately *not* used: it is the generator's own list of title
+    variants, and a coder that learns it is evaluated on its own answer key.
+    """
     unit = kbji[kbji["kode"].astype(str).str.len() == 4]
     rows = [pd.DataFrame({"text": unit["judul_id"], "kbji4": unit["kode"]}),
             pd.DataFrame({"text": unit["title_en"], "kbji4": unit["kode"]})]
-    syn = synonyms
-    if "ambiguous" in syn.columns:
-        amb = pd.to_numeric(syn["ambiguous"], errors="coerce").fillna(0).to_numpy() == 1
-        syn = syn[~amb]
-    rows.append(pd.DataFrame({"text": syn["term"], "kbji4": syn["kbji4"]}))
     out = pd.concat(rows, ignore_index=True)
     out["text"] = normalise_title(out["text"])
     out["kbji4"] = out["kbji4"].astype(str)
@@ -78,24 +80,24 @@ def reference_training_set(kbji: pd.DataFrame, synonyms: pd.DataFrame) -> pd.Dat
 
 
 def coding_index(coded: pd.DataFrame) -> pd.DataFrame:
-    """Hand-coded titles, one coding per record (first coder), de-duplicated.
+    """Hand-coded titles (coder-labelled cards), one coding per record (first coder).
 
-    Groups for evaluation: the employer for vacancy titles; each AK/I title is its own group.
+    Columns ``text`` (normalised), ``kbji4``, ``employer`` (vacancies; the record itself for
+    AK/I cards, which have no employer), ``source``, ``record_id``.
     """
     c = coded.sort_values("coding_id", kind="mergesort")
-    vac = c["source"] == "vacancy"
+    vac = (c["source"] == "vacancy").to_numpy()
     key = np.where(vac, "v:" + c["record_id"].astype(str), "a:" + c["coding_id"].astype(str))
     c = c.assign(_rec=key).drop_duplicates("_rec", keep="first")
+    vac = (c["source"] == "vacancy").to_numpy()
     out = pd.DataFrame({
         "text": normalise_title(c["title"]).to_numpy(),
         "kbji4": c["kbji4"].astype(str).to_numpy(),
-        "group": np.where(c["source"] == "vacancy", "emp:" + c["employer_id"].astype(str),
-                          "ak1:" + c["coding_id"].astype(str)),
+        "employer": np.where(vac, "emp:" + c["employer_id"].astype(str), "card:" + c["coding_id"].astype(str)),
         "source": c["source"].astype(str).to_numpy(),
         "record_id": c["record_id"].astype("string").fillna("").to_numpy(),
     })
-    out = out[out["text"] != ""]
-    return out.drop_duplicates(["text", "kbji4", "group"]).reset_index(drop=True)
+    return out[out["text"] != ""].reset_index(drop=True)
 
 
 class OccupationCoder:
@@ -157,44 +159,83 @@ def _metrics_at(P, classes, y, digits):
     return acc1, acc3, f1, base, top1
 
 
-def evaluate_coder(kbji: pd.DataFrame, synonyms: pd.DataFrame, coded: pd.DataFrame, *, n_splits: int = 5,
-                   seed: int = 0, C: float = 5.0, threshold: float = 0.5, margin: float = 0.1) -> dict:
-    """Held-out evaluation by employer (GroupKFold) on the de-duplicated coding index.
+def _fold_predictions(ref: pd.DataFrame, idx: pd.DataFrame, groups: np.ndarray, ALL: np.ndarray, *, n_splits: int,
+                      seed: int, C: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Held-out probabilities (rows of ``idx``, columns ``ALL``) from GroupKFold on ``groups``.
+
+    Returns (P, fold, seen, majority): ``seen`` marks test titles whose normalised text occurs
+    among the training fold's cards; ``majority`` is the training fold's most frequent code.
+    """
+    gkf = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    P = np.zeros((len(idx), len(ALL)))
+    fold = np.zeros(len(idx), dtype=int)
+    seen = np.zeros(len(idx), dtype=bool)
+    majority = np.empty(len(idx), dtype=object)
+    for k, (tr, te) in enumerate(gkf.split(idx, groups=groups)):
+        cards = idx.iloc[tr]
+        train = pd.concat([ref[["text", "kbji4"]], cards[["text", "kbji4"]]], ignore_index=True)
+        model = OccupationCoder(C=C, seed=seed).fit(train["text"], train["kbji4"])
+        P[np.ix_(te, np.searchsorted(ALL, model.classes_))] = model.predict_proba(idx["text"].iloc[te])
+        fold[te] = k
+        seen[te] = idx["text"].iloc[te].isin(set(cards["text"])).to_numpy()
+        majority[te] = cards["kbji4"].value_counts().index[0]
+    return P, fold, seen, majority
+
+
+def evaluate_coder(kbji: pd.DataFrame, coded: pd.DataFrame, *, n_splits: int = 5, seed: int = 0, C: float = 5.0,
+                   threshold: float = 0.5, margin: float = 0.1) -> dict:
+    """Held-out evaluation of the coder on the coder-labelled cards (official titles always in training).
+
+    Two group splits (``GroupKFold``, ``n_splits`` folds each):
+
+    * **by normalised title** -- no title text is on both sides: every test title is *unseen*
+      (the headline: what happens to a title the coders never coded);
+    * **by employer** (vacancies; each AK/I card its own group) -- no employer on both sides; test
+      titles that do occur among the training cards are *seen*, the rest unseen.
+
+    Baselines on the unseen (title) split: the most frequent code of the training fold, the
+    classification titles alone (``official_only``: a model trained on the KBJI titles, no cards),
+    and a *leaking* model trained on every card including the test ones (what an evaluation that
+    does not hold out would report).
 
     Returns
     -------
-    dict with ``metrics`` (long DataFrame: metric, digits, value), ``predictions`` (held-out
-    rows: text, true, predicted, p1, auto_coded, fold) and ``n_train_reference``.
+    dict with ``metrics`` (long DataFrame: metric, digits, threshold, value), ``predictions``
+    (held-out rows of the title split: text, true, predicted, p1, auto_coded, fold, seen) and
+    ``n_train_reference``.
     """
-    ref = reference_training_set(kbji, synonyms)
+    ref = reference_training_set(kbji)
     idx = coding_index(coded)
-    gkf = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     ALL = np.unique(np.concatenate([ref["kbji4"].to_numpy(), idx["kbji4"].to_numpy()]))
-    preds = []
-    Ps = []
-    for fold, (tr, te) in enumerate(gkf.split(idx, groups=idx["group"])):
-        train = pd.concat([ref[["text", "kbji4"]], idx.iloc[tr][["text", "kbji4"]]], ignore_index=True)
-        model = OccupationCoder(C=C, seed=seed).fit(train["text"], train["kbji4"])
-        test = idx.iloc[te]
-        P = model.predict_proba(test["text"])
-        # align to the full class list (a fold may miss a rare class)
-        full = np.zeros((len(te), len(ALL)))
-        full[:, np.searchsorted(ALL, model.classes_)] = P
-        Ps.append(full)
-        tc = top_codes(full, ALL, threshold, margin)
-        preds.append(pd.DataFrame({"text": test["text"].to_numpy(), "true": test["kbji4"].to_numpy(),
-                                   "source": test["source"].to_numpy(), "record_id": test["record_id"].to_numpy(),
-                                   "predicted": tc["code1"].to_numpy(),
-                                   "p1": tc["p1"].to_numpy(), "auto_coded": tc["auto_coded"].to_numpy(),
-                                   "fold": fold}))
-    P = np.vstack(Ps)
-    pred = pd.concat(preds, ignore_index=True)
-    y = pred["true"].to_numpy()
+    y = idx["kbji4"].to_numpy()
+    P, fold, _, majority = _fold_predictions(ref, idx, idx["text"].to_numpy(), ALL, n_splits=n_splits, seed=seed, C=C)
+    Pe, _, seen_e, _ = _fold_predictions(ref, idx, idx["employer"].to_numpy(), ALL, n_splits=n_splits, seed=seed, C=C)
+    tc = top_codes(P, ALL, threshold, margin)
+    pred = pd.DataFrame({"text": idx["text"].to_numpy(), "true": y, "source": idx["source"].to_numpy(),
+                         "record_id": idx["record_id"].to_numpy(), "predicted": tc["code1"].to_numpy(),
+                         "p1": tc["p1"].to_numpy(), "auto_coded": tc["auto_coded"].to_numpy(), "fold": fold,
+                         "seen": False})
     rows = []
     for d in DIGITS:
         acc1, acc3, f1, base, _ = _metrics_at(P, ALL, y, d)
         rows += [("top1_accuracy", d, acc1), ("top3_accuracy", d, acc3), ("macro_f1", d, f1),
                  ("majority_baseline", d, base)]
+    top_e = ALL[np.argmax(Pe, axis=1)]
+    rows.append(("top1_accuracy_seen_titles", 4, float(np.mean(top_e[seen_e] == y[seen_e])) if seen_e.any()
+                 else np.nan))
+    rows.append(("top1_accuracy_unseen_titles_employer_split", 4, float(np.mean(top_e[~seen_e] == y[~seen_e]))
+                 if (~seen_e).any() else np.nan))
+    rows.append(("n_seen_titles_employer_split", 4, float(seen_e.sum())))
+    # baselines (unseen split)
+    rows.append(("most_frequent_baseline", 4, float(np.mean(majority == y))))
+    off = OccupationCoder(C=C, seed=seed).fit(ref["text"], ref["kbji4"])
+    Po = np.zeros((len(idx), len(ALL)))
+    Po[:, np.searchsorted(ALL, off.classes_)] = off.predict_proba(idx["text"])
+    rows.append(("official_titles_only_accuracy", 4, float(np.mean(ALL[np.argmax(Po, axis=1)] == y))))
+    leak = OccupationCoder(C=C, seed=seed).fit(pd.concat([ref["text"], idx["text"]]), np.concatenate(
+        [ref["kbji4"].to_numpy(), y]))
+    rows.append(("leaking_model_accuracy", 4, float(np.mean(leak.classes_[np.argmax(leak.predict_proba(idx["text"]),
+                                                                                      axis=1)] == y))))
     auto = pred["auto_coded"].to_numpy()
     rows.append(("coverage_at_threshold", 4, float(auto.mean())))
     rows.append(("accuracy_auto_coded", 4, float((pred["predicted"] == pred["true"])[auto].mean()) if auto.any()
@@ -207,7 +248,7 @@ def evaluate_coder(kbji: pd.DataFrame, synonyms: pd.DataFrame, coded: pd.DataFra
             rows.append((f"top1_accuracy_{src}", 4, float((pred["predicted"] == pred["true"])[m].mean())))
     rows.append(("n_heldout", 4, float(len(pred))))
     rows.append(("n_reference_titles", 4, float(len(ref))))
-    rows.append(("n_groups", 4, float(idx["group"].nunique())))
+    rows.append(("n_distinct_titles", 4, float(idx["text"].nunique())))
     kappa = intercoder_kappa(coded)
     if kappa is not None:
         rows.append(("intercoder_kappa", 4, kappa[0]))
@@ -231,10 +272,9 @@ def intercoder_kappa(coded: pd.DataFrame) -> tuple[float, int] | None:
     return float(cohen_kappa_score(both["a"].astype(str), both["b"].astype(str))), int(len(both))
 
 
-def fit_final_coder(kbji: pd.DataFrame, synonyms: pd.DataFrame, coded: pd.DataFrame, *, seed: int = 0,
-                    C: float = 5.0) -> OccupationCoder:
-    """Coder trained on everything: reference titles + lexicon + the whole coding index."""
-    ref = reference_training_set(kbji, synonyms)
+def fit_final_coder(kbji: pd.DataFrame, coded: pd.DataFrame, *, seed: int = 0, C: float = 5.0) -> OccupationCoder:
+    """Coder trained on everything it may know: the classification's titles + every coded card."""
+    ref = reference_training_set(kbji)
     idx = coding_index(coded)
     train = pd.concat([ref[["text", "kbji4"]], idx[["text", "kbji4"]]], ignore_index=True)
     return OccupationCoder(C=C, seed=seed).fit(train["text"], train["kbji4"])

@@ -11,7 +11,8 @@ Writes ``data/processed/<period>/skills/estimates.csv`` (estimates contract) and
 ``programme_scorecard.csv``       funnel, completion/certification, E6/RE6, ATT (CI), CPA (CI)
 ``recommendations.csv``           expand / redesign / reduce / maintain, seat change, quadrant data
 ``programme_effects_methods.csv`` pooled effect by method (own AIPW/IPW, Logit AME, TreatmentEffect)
-``classifier_metrics.csv``        held-out (by employer) accuracy of the occupation coder
+``classifier_metrics.csv``        held-out accuracy of the occupation coder (unseen titles, seen
+                                  titles, baselines)
 ``balance.csv``                   SMD before/after weighting (pooled and by programme)
 ``tracer_response.csv``           6-month tracer response rates
 ``mismatch_index.csv``            Jackman-Layard-Savouri and Sahin et al. by year and digits
@@ -104,11 +105,11 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | N
     t = lap("load", t0)
 
     # 1. occupation coder: held-out evaluation, then the final model
-    ev = coding.evaluate_coder(data.kbji, data.synonyms, data.coded, n_splits=int(st["coding_cv_folds"]), seed=seed,
+    ev = coding.evaluate_coder(data.kbji, data.coded, n_splits=int(st["coding_cv_folds"]), seed=seed,
                                C=float(st["coding_C"]), threshold=float(st["coding_threshold"]),
                                margin=float(st["coding_margin"]))
     t = lap("coder_evaluation", t)
-    model = coding.fit_final_coder(data.kbji, data.synonyms, data.coded, seed=seed, C=float(st["coding_C"]))
+    model = coding.fit_final_coder(data.kbji, data.coded, seed=seed, C=float(st["coding_C"]))
     classes = model.classes_
 
     # 2. vacancies de-duplicated, soft codes
