@@ -61,7 +61,7 @@ BRIEF_DEPS := $(CORE) $(call pkg,brief) $(call pkg,provenance)
 
 KEC_STAMPS := $(foreach k,$(KECAMATAN),$(STAMP)/06_kecamatan_$(k).ok)
 
-.PHONY: help report test test-unit test-nbval verify lab env lock data simulate simulate-kelurahan benchmark clean new-period
+.PHONY: help report test test-unit test-nbval verify lab env lock data simulate simulate-kelurahan simulate-effects benchmark clean new-period
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -183,6 +183,9 @@ SIM_REPS ?= 20
 SIM_BOOT ?= 50
 simulate-kelurahan: $(VENV)/.installed ## design-based simulation of the kelurahan P0 estimators (long)
 	for s in 20250521 777 4242; do $(PY) simulations/simulate_kelurahan.py --seed $$s --reps $(SIM_REPS) --mc 50 --boot $(SIM_BOOT); done
+
+simulate-effects: $(VENV)/.installed ## coverage of the programme-effect intervals over regenerated training cohorts (~40 min on a shared machine)
+	$(PY) simulations/simulate_effects.py --reps 200
 
 benchmark: $(VENV)/.installed ## speed and memory benchmarks (minutes; R optional)
 	$(PY) benchmarks/bench_fgt.py

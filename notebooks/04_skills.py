@@ -26,8 +26,8 @@
 # 3. estimates **programme effects** on employment 6 months after training (admitted against
 #    rejected applicants of oversubscribed classes: doubly robust AIPW, IPW, logit AMEs,
 #    statsmodels TreatmentEffect), with overlap, balance and tracer non-response weighting;
-# 4. places every programme by need and effect and proposes **expand / redesign / reduce /
-#    maintain** with a seat change in classes of 16.
+# 4. places every programme by need and effect and proposes **expand / insufficient evidence / reduce /
+#    close / maintain** with a seat change in classes of 16.
 #
 # All logic lives in `analysis.skills`; this notebook calls it and shows aggregates only.
 
@@ -118,18 +118,31 @@ display(plots.balance_by_programme(tables["balance"]))
 display(tables["tracer_response"])
 
 # %% [markdown]
-# The scorecard (effects in percentage points; `precision` is *insufficient* when fewer than ten
-# treated or comparison applicants answered the tracer):
+# The scorecard (effects in percentage points, 95 % intervals clustered by class with a CR2-type
+# correction and t(G-1), see docs/programme_effects.md; `precision` is *insufficient* when fewer
+# than four classes or ten treated or comparison applicants answered the tracer):
 
 # %%
 display(plots.scorecard_view(tables["programme_scorecard"]))
 
 # %% [markdown]
+# What the samples can show: each programme's effective sample (simple-random-sample size with the
+# same standard error), the smallest effect it can detect, and the responding applicants it would
+# need to detect a 10-point effect. Then the sensitivity to unmeasured selection (E-values) and
+# the overlap of the propensity scores:
+
+# %%
+display(tables["programme_effect_power"].round(2))
+display(tables["programme_effect_sensitivity"].round(3))
+
+# %% [markdown]
 # ## 6. Recommendations
-# Rule (for discussion): **expand** if the target occupations are in shortage (90 % CI > 0), the
-# programme works (ATT 90 % CI > 0, or ATT > 0 with above-median related employment) and its cost
-# per additional placement is at most the median; **redesign** if in shortage but without evidence
-# that it works; **reduce** if in surplus and it does not demonstrably work; else **maintain**.
+# Rule (config `skills.recommend`): **expand** only if the target occupations are in shortage
+# (90 % CI > 0), the effect's 95 % interval lies above zero, the estimate is not flagged
+# insufficient, and its cost per additional placement is at most the median; **reduce** if in
+# surplus and it does not demonstrably work (**close** when no seat would be left); **maintain** if
+# it works without a shortage; otherwise **insufficient_evidence**, with the sample needed to
+# detect a 10-point effect. The last row pools all programmes.
 
 # %%
 display(as_image(plots.quadrant_chart(tables["recommendations"], synthetic=cfg.synthetic)))

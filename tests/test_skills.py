@@ -23,6 +23,7 @@ SHORTAGE = ["7212", "7119", "7215", "3257", "3133", "7233"]
 SURPLUS = ["4110", "4120", "5414", "7531", "5141"]
 SMALL = {"bootstrap_B": 100, "effects_bootstrap_B": 150, "coding_cv_folds": 3}
 TABLES = ["occupation_gaps", "certificate_gaps", "programme_scorecard", "recommendations", "classifier_metrics",
+          "programme_effect_power", "programme_effect_sensitivity",
           "balance", "mismatch_index", "seekers_vacancies_by_major_group", "occupation_titles"]
 
 
@@ -199,18 +200,56 @@ def test_recommendations_follow_the_rule(demo):
     r = out.tables["recommendations"]
     card = out.tables["programme_scorecard"]
     for col in ("shortage_index", "att_pp", "att_ci_low", "att_ci_high", "recommendation", "seat_change", "seats",
-                "program_name", "provider_type", "cost_per_trainee_idr"):   # read by analysis.brief
+                "program_name", "provider_type", "cost_per_trainee_idr", "needed_sample",
+                "effective_sample"):   # read by analysis.brief
         assert col in card.columns, col
-    assert card.set_index("program_id")["recommendation"].equals(r.set_index("program_id")["recommendation"])
-    assert set(r["recommendation"]) <= {"expand", "redesign", "reduce", "maintain"}
-    assert (r.loc[r["recommendation"].isin(["expand", "redesign"]), "target_si_ci90_low"] > 0).all()
-    assert (r.loc[r["recommendation"] == "reduce", "target_si_ci90_high"] < 0).all()
-    assert (r["seat_change"] % 16 == 0).all()
-    assert (r.loc[r["recommendation"] == "expand", "seat_change"] > 0).all()
-    assert (r.loc[r["recommendation"] == "reduce", "seat_change"] < 0).all()
-    assert (r.loc[r["recommendation"].isin(["maintain", "redesign"]), "seat_change"] == 0).all()
-    admin = r[r["target_kbji"].astype(str).str.startswith(("4110", "4120"))]
+    progs = r[r["program_id"] != "ALL"]
+    assert card.set_index("program_id")["recommendation"].equals(progs.set_index("program_id")["recommendation"])
+    assert set(progs["recommendation"]) <= {"expand", "maintain", "insufficient_evidence", "reduce", "close"}
+    exp = progs[progs["recommendation"] == "expand"]
+    # expand only with a 95 % effect interval above zero, an adequate estimate and a shortage
+    assert (exp["att_ci95_low"] > 0).all() and (exp["precision"] == "adequate").all()
+    assert (exp["target_si_ci90_low"] > 0).all()
+    assert (progs.loc[progs["recommendation"].isin(["reduce", "close"]), "target_si_ci90_high"] < 0).all()
+    weak = (progs["precision"] != "adequate") | (progs["att_ci95_low"] <= 0)
+    assert progs.loc[weak, "recommendation"].isin(["insufficient_evidence", "reduce", "close"]).all()
+    assert (progs.loc[progs["recommendation"] == "insufficient_evidence", "needed_sample"] > 0).all()
+    assert (progs["seat_change"] % 16 == 0).all()
+    assert (exp["seat_change"] > 0).all()
+    cut = progs[progs["recommendation"].isin(["reduce", "close"])]
+    assert (cut["seat_change"] < 0).all()
+    assert ((cut["seats"] + cut["seat_change"] == 0) == (cut["recommendation"] == "close")).all()
+    assert (progs.loc[progs["recommendation"].isin(["maintain", "insufficient_evidence"]), "seat_change"] == 0).all()
+    admin = progs[progs["target_kbji"].astype(str).str.startswith(("4110", "4120"))]
     assert not (admin["recommendation"] == "expand").any()
+    pooled = r[r["program_id"] == "ALL"].iloc[0]
+    assert pooled["seat_change"] == progs["seat_change"].sum()
+    assert pooled["att_ci95_low"] < pooled["att"] < pooled["att_ci95_high"]
+
+
+def test_power_table_and_sensitivity(demo):
+    _, out, _ = demo
+    pw = out.tables["programme_effect_power"].set_index("program_id")
+    assert "ALL" in pw.index
+    ok = pw["se_pp"].notna()
+    # the needed sample scales with the squared SE: 10 points detectable at the needed size
+    assert (pw.loc[ok, "needed_sample"] >= 1).all()
+    small = pw.loc[ok & (pw["mde_pp"] > 10)]
+    assert (small["needed_sample"] > small["n_responding"]).all()
+    assert pw.loc["ALL", "effective_sample"] > pw.drop("ALL")["effective_sample"].median()
+    sens = out.tables["programme_effect_sensitivity"].set_index("program_id")
+    ev = sens["e_value"].dropna()
+    assert (ev >= 1).all() and (sens["e_value_ci"].dropna() <= ev[sens["e_value_ci"].dropna().index] + 1e-9).all()
+
+
+def test_recommend_rule_settings_are_strict():
+    from analysis.skills import recommend
+
+    assert recommend.rule_settings({"effect_ci_level": 0.9})["effect_ci_level"] == 0.9
+    with pytest.raises(ValueError, match="unknown key"):
+        recommend.rule_settings({"effect_level": 0.95})
+    with pytest.raises(ValueError, match="not supported"):
+        recommend.rule_settings({"effect_ci_level": 0.8})
 
 
 def test_write_outputs_roundtrip(demo, output_dir):

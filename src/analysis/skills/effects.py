@@ -48,9 +48,17 @@ EMPLOYED = ("wage_employed", "self_employed")
 # with many classes per programme.
 CLUSTER_STAGE = False
 MIN_CONTROLS = 10   # responding treated and controls below this: estimate flagged 'insufficient'
+MIN_CLASSES = 4     # fewer classes than this: a clustered variance has too few clusters ('insufficient')
+# Adjustment set = every person item of the training application form (Disnaker's form and the AK/I
+# card it copies): age, sex, education level, prior work, months registered, KTP, kecamatan. It is
+# fixed by the form, not chosen by what the admission score happens to use. Education *field* is
+# left out: it largely is the programme choice (and would add ~10 levels per 16-seat class).
 COVARIATES = ["age", "age2", "female", "edu_low", "edu_diploma", "edu_university", "employed_before",
-              "log_unemp_months", "ktp_bontang"]
-SELECTION_X = ["age", "edu_low", "edu_diploma", "edu_university", "employed_before", "ktp_bontang"]
+              "log_unemp_months", "ktp_bontang", "kec_2", "kec_3"]
+# Test-based admission may select on any item of the form: all of them interact with the test rule.
+SELECTION_X = ["age", "female", "edu_low", "edu_diploma", "edu_university", "employed_before", "log_unemp_months",
+               "ktp_bontang", "kec_2", "kec_3"]
+CI_LEVEL = 0.95
 PROPENSITY_C = 5.0     # mild L2 on standardised features (small samples per programme)
 BALANCE_COVARIATES = ["age", "female", "edu_low", "edu_diploma", "edu_university", "employed_before",
                       "log_unemp_months", "ktp_bontang"]
@@ -94,6 +102,11 @@ def effect_sample(applicants: pd.DataFrame, trainees: pd.DataFrame, cohorts: pd.
     out["unemp_months"] = np.nan_to_num(num(a["unemployment_months"]))
     out["log_unemp_months"] = np.log1p(out["unemp_months"])
     out["ktp_bontang"] = np.nan_to_num(num(a["ktp_bontang"]))
+    kec = a["kode_kecamatan_bps"].astype("string").fillna("").to_numpy(dtype=object) \
+        if "kode_kecamatan_bps" in a else np.full(len(a), "", dtype=object)
+    levels = sorted(set(kec) - {""})
+    for j, name in ((1, "kec_2"), (2, "kec_3")):  # kecamatan dummies (first kecamatan = reference)
+        out[name] = (kec == levels[j]).astype(float) if len(levels) > j else 0.0
     seats = num(cid.map(c["seats"]))
     n_app = out.groupby("cohort_id")["T"].transform("size").to_numpy(dtype=float)
     out["log_admission_ratio"] = np.log(np.minimum(seats / n_app, 1.0))
@@ -148,8 +161,12 @@ class EffectResult:
 
 
 def estimate_effects(applicants, trainees, cohorts, programs, *, B: int = 500, seed: int = 0,
-                     trim: tuple[float, float] = (0.05, 0.95)) -> EffectResult:
-    """All programme-effect estimates (see module docstring)."""
+                     trim: tuple[float, float] = (0.05, 0.95), methods: bool = True) -> EffectResult:
+    """All programme-effect estimates (see module docstring).
+
+    ``B`` bootstrap replicates feed the secondary bootstrap interval and P(ATT > 0) (0: none);
+    ``methods=False`` skips the logit and statsmodels cross-checks (the coverage simulation).
+    """
     df = effect_sample(applicants, trainees, cohorts, programs)
     years = sorted(df["year"].unique().tolist())
     progs = sorted(df["program_id"].unique().tolist())
@@ -202,24 +219,34 @@ def estimate_effects(applicants, trainees, cohorts, programs, *, B: int = 500, s
         rep = _two_stage_bootstrap(rng, vals, pp["cohort_id"].to_numpy(), (vals[:, 1] > 0) | (df.loc[
             pp.index, "T"].to_numpy() == 1), B, cluster_stage=CLUSTER_STAGE)
         pooled_sums += rep
-        att, att_r = _att(point), _att(rep)
+        att_r = _att(rep)
         ipw, ipw_r = _att_ipw(point), _att_ipw(rep)
         rep_cols[p] = att_r
-        row = _summarise(p, att, att_r, ipw, ipw_r, df[df["program_id"] == p], pp["cohort_id"].nunique())
+        cr = cluster_robust_att(vals, pp["cohort_id"].to_numpy())
+        row = _summarise(p, cr, att_r, ipw, ipw_r, df[df["program_id"] == p], pp["cohort_id"].nunique())
+        row.update(sensitivity_row(vals, cr["ci_low"], cr["ci_high"]))
         row["bootstrap_unit"] = "class_then_applicant" if CLUSTER_STAGE else "applicant_within_class_arm"
+        row["variance"] = "influence_cr2_class_t"
         rows.append(row)
     pooled_point = coh[["A", "B", "C", "D", "Ai", "Ci"]].to_numpy().sum(axis=0)
     rep_cols["ALL"] = _att(pooled_sums)
-    row = _summarise("ALL", _att(pooled_point), _att(pooled_sums), _att_ipw(pooled_point), _att_ipw(pooled_sums), df,
-                     coh.shape[0])
+    allvals = pieces[cols].to_numpy()
+    cr = cluster_robust_att(allvals, pieces["cohort_id"].to_numpy())
+    row = _summarise("ALL", cr, _att(pooled_sums), _att_ipw(pooled_point), _att_ipw(pooled_sums), df, coh.shape[0])
+    row.update(sensitivity_row(allvals, cr["ci_low"], cr["ci_high"]))
     row["bootstrap_unit"] = "stratified"
+    row["variance"] = "influence_cr2_class_t"
     rows.append(row)
     eff = pd.DataFrame(rows)
-    enough = (eff["n_control_responding"] >= MIN_CONTROLS) & (eff["n_treated_responding"] >= MIN_CONTROLS)
+    enough = ((eff["n_control_responding"] >= MIN_CONTROLS) & (eff["n_treated_responding"] >= MIN_CONTROLS)
+              & (eff["classes_in_effect_sample"] >= MIN_CLASSES))
     eff["precision"] = np.where(enough, "adequate", "insufficient")
     # --- logit with cluster-robust SEs ------------------------------------------------------
-    logit_rows, pooled_ame = _logit_ames(df, years, progs)
-    eff = eff.merge(logit_rows, on="program_id", how="left")
+    if methods:
+        logit_rows, pooled_ame = _logit_ames(df, years, progs)
+        eff = eff.merge(logit_rows, on="program_id", how="left")
+    else:
+        pooled_ame = {}
     # --- cost per additional placement ----------------------------------------------------------
     cost = programs.set_index(programs["program_id"].astype(str))["cost_per_trainee_idr"]
     eff["cost_per_trainee_idr"] = num(eff["program_id"].map(cost))
@@ -238,8 +265,8 @@ def estimate_effects(applicants, trainees, cohorts, programs, *, B: int = 500, s
     eff[["cpa_idr", "cpa_ci95_low", "cpa_ci95_high", "cpa_flag"]] = pd.DataFrame(cpa, index=eff.index)
     balance = balance_table(df, progs)
     response = response_table(df, rmod, Xr)
-    methods = _methods_table(df, eff, pooled_ame, years, progs)
-    return EffectResult(effects=eff, balance=balance, response=response, methods=methods, sample=df,
+    mtab = _methods_table(df, eff, pooled_ame, years, progs) if methods else pd.DataFrame()
+    return EffectResult(effects=eff, balance=balance, response=response, methods=mtab, sample=df,
                         replicates=reps)
 
 
@@ -274,15 +301,92 @@ def _att_ipw(S: np.ndarray) -> np.ndarray:
         return S[..., 4] / S[..., 1] - S[..., 5] / S[..., 3]
 
 
-def _summarise(p, att, att_r, ipw, ipw_r, d: pd.DataFrame, n_cohorts: int) -> dict:
+def cluster_robust_att(vals: np.ndarray, cluster: np.ndarray, level: float = CI_LEVEL) -> dict:
+    """ATT of the normalised AIPW estimator with a class-clustered, small-sample-corrected interval.
+
+    The rule, fixed before any coverage was looked at (docs/programme_effects.md):
+
+    * linearise ``ATT = A/B - C/D`` (sums of per-applicant pieces ``[A, B, C, D, ...]``): the
+      influence value of applicant i is ``psi_i = (A_i - theta1 B_i)/B - (C_i - theta0 D_i)/D``;
+    * sum ``psi`` within classes (the cluster: applicants of one class share its admission ratio,
+      trainers and local labour market);
+    * CR2-type bias reduction for a weighted mean (Bell & McCaffrey 2002): each class sum is
+      divided by ``sqrt(1 - h_g)``, ``h_g`` the class's share of the weight ``B + D``;
+    * reference distribution t with G - 1 degrees of freedom (G = classes).
+
+    With fewer than two classes no interval is given.
+
+    Returns
+    -------
+    dict with ``att``, ``se``, ``df``, ``ci_low``, ``ci_high`` (at ``level``), ``ci90_low``,
+    ``ci90_high`` and ``G``.
+    """
+    from scipy import stats
+
+    S = vals.sum(axis=0)
+    att = float(_att(S))
+    codes, inv = np.unique(cluster, return_inverse=True)
+    G = len(codes)
+    out = {"att": att, "se": np.nan, "df": np.nan, "ci_low": np.nan, "ci_high": np.nan, "ci90_low": np.nan,
+           "ci90_high": np.nan, "G": G}
+    if G < 2 or not np.isfinite(att) or S[1] <= 0 or S[3] <= 0:
+        return out
+    th1, th0 = S[0] / S[1], S[2] / S[3]
+    psi = (vals[:, 0] - th1 * vals[:, 1]) / S[1] - (vals[:, 2] - th0 * vals[:, 3]) / S[3]
+    sums = np.bincount(inv, weights=psi, minlength=G)
+    wt = np.bincount(inv, weights=vals[:, 1] + vals[:, 3], minlength=G)
+    h = np.clip(wt / wt.sum(), 0.0, 0.99)
+    se = float(np.sqrt(np.sum(sums ** 2 / (1.0 - h))))
+    df = G - 1
+    q = stats.t.ppf(0.5 + level / 2.0, df)
+    q90 = stats.t.ppf(0.95, df)
+    out.update(se=se, df=df, ci_low=att - q * se, ci_high=att + q * se, ci90_low=att - q90 * se,
+               ci90_high=att + q90 * se)
+    return out
+
+
+def e_value(rr: float) -> float:
+    """E-value of a risk ratio (VanderWeele & Ding 2017): the minimum strength of association,
+    on the risk-ratio scale, that an unmeasured confounder would need with both admission and
+    employment to explain the estimate away. 1 when the ratio is at or across the null."""
+    if not np.isfinite(rr) or rr <= 0:
+        return np.nan
+    rr = rr if rr >= 1 else 1.0 / rr
+    return float(rr + np.sqrt(rr * (rr - 1.0)))
+
+
+def sensitivity_row(vals: np.ndarray, ci_low: float, ci_high: float) -> dict:
+    """E-values of the ATT (point and the CI limit nearest the null) from the treated and the
+    weighted comparison employment rates."""
+    S = vals.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1 = S[4] / S[1]
+        p0 = p1 - _att(S)
+    if not (np.isfinite(p0) and p0 > 0):
+        return {"employment_treated": p1, "employment_counterfactual": p0, "risk_ratio": np.nan,
+                "e_value": np.nan, "e_value_ci": np.nan}
+    rr = p1 / p0
+    if ci_low > 0:
+        near = (p0 + ci_low) / p0
+    elif ci_high < 0:
+        near = (p0 + ci_high) / p0
+    else:
+        near = 1.0
+    return {"employment_treated": p1, "employment_counterfactual": p0, "risk_ratio": rr, "e_value": e_value(rr),
+            "e_value_ci": e_value(near) if np.isfinite(ci_low) else np.nan}
+
+
+def _summarise(p, cr: dict, att_r, ipw, ipw_r, d: pd.DataFrame, n_cohorts: int) -> dict:
     treat = d["T"] == 1
     e = d["e"]
     ok = np.isfinite(att_r)
-    q = np.nanpercentile(att_r, [2.5, 5, 95, 97.5]) if ok.any() else [np.nan] * 4
+    qb = np.nanpercentile(att_r, [2.5, 97.5]) if ok.any() else [np.nan] * 2
     qi = np.nanpercentile(ipw_r, [2.5, 97.5]) if np.isfinite(ipw_r).any() else [np.nan] * 2
     return {
-        "program_id": p, "att": float(att), "att_se": float(np.nanstd(att_r, ddof=1)) if ok.sum() > 1 else np.nan,
-        "att_ci95_low": q[0], "att_ci90_low": q[1], "att_ci90_high": q[2], "att_ci95_high": q[3],
+        "program_id": p, "att": cr["att"], "att_se": cr["se"], "att_df": cr["df"],
+        "att_ci95_low": cr["ci_low"], "att_ci90_low": cr["ci90_low"], "att_ci90_high": cr["ci90_high"],
+        "att_ci95_high": cr["ci_high"],
+        "att_boot_ci95_low": qb[0], "att_boot_ci95_high": qb[1],
         "p_att_positive": float(np.nanmean(att_r > 0)) if ok.any() else np.nan,
         "att_ipw": float(ipw), "att_ipw_ci95_low": qi[0], "att_ipw_ci95_high": qi[1],
         "n_treated": int(treat.sum()), "n_control": int((~treat).sum()),
@@ -358,8 +462,10 @@ def _methods_table(df, eff, pooled_ame, years, progs) -> pd.DataFrame:
     """Pooled estimates by method, incl. statsmodels TreatmentEffect ipw (ATT) and aipw (ATE)."""
     allrow = eff[eff["program_id"] == "ALL"].iloc[0]
     rows = [("aipw_att_own", "ATT", allrow["att"], allrow["att_se"], allrow["att_ci95_low"], allrow["att_ci95_high"],
-             "bootstrap of applicants within class x arm, stratified by programme; non-response and "
+             "influence function clustered by class, CR2-type correction, t(G-1); non-response and "
              "trimming weights"),
+            ("aipw_att_own_bootstrap", "ATT", allrow["att"], np.nan, allrow["att_boot_ci95_low"],
+             allrow["att_boot_ci95_high"], "secondary: bootstrap of applicants within class x arm (classes fixed)"),
             ("ipw_att_own", "ATT", allrow["att_ipw"], np.nan, allrow["att_ipw_ci95_low"], allrow["att_ipw_ci95_high"],
              "bootstrap as AIPW"),
             ("logit_ame", "AME", pooled_ame.get("ame", np.nan), pooled_ame.get("se", np.nan),

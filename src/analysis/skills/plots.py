@@ -12,7 +12,8 @@ import pandas as pd
 
 LABEL_COLOURS = {"shortage": "#d95f02", "surplus": "#1b9e77", "balanced": "#7570b3", "uncertain": "#999999",
                  "insufficient_data": "#dddddd"}
-REC_COLOURS = {"expand": "#d95f02", "redesign": "#e6ab02", "reduce": "#1b9e77", "maintain": "#7570b3"}
+REC_COLOURS = {"expand": "#d95f02", "insufficient_evidence": "#e6ab02", "reduce": "#1b9e77", "close": "#666666",
+               "maintain": "#7570b3"}
 
 
 def classifier_view(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -133,9 +134,9 @@ def scorecard_view(card: pd.DataFrame) -> pd.DataFrame:
 
 def recommendations_view(recs: pd.DataFrame) -> pd.DataFrame:
     cols = ["program_id", "program_name", "target_units", "target_si", "target_si_ci90_low", "target_si_ci90_high",
-            "att", "att_ci90_low", "att_ci90_high", "precision", "recommendation", "reason", "seat_change",
-            "equity_flags"]
+            "att", "att_ci95_low", "att_ci95_high", "precision", "recommendation", "reason", "seat_change",
+            "effective_sample", "needed_sample", "equity_flags"]
     r = recs[cols].copy()
-    for k in ("att", "att_ci90_low", "att_ci90_high"):
+    for k in ("att", "att_ci95_low", "att_ci95_high"):
         r[k] = 100 * r[k]
     return r.round(2)

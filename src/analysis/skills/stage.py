@@ -9,7 +9,11 @@ Writes ``data/processed/<period>/skills/estimates.csv`` (estimates contract) and
                                   KBJI unit (4 digits; thin ones pooled to 3/2 digits)
 ``certificate_gaps.csv``          Gap_c = positions requiring c - (seekers holding c + certified)
 ``programme_scorecard.csv``       funnel, completion/certification, E6/RE6, ATT (CI), CPA (CI)
-``recommendations.csv``           expand / redesign / reduce / maintain, seat change, quadrant data
+``recommendations.csv``           expand / maintain / insufficient_evidence / reduce / close, seat
+                                  change, needed sample, quadrant data; pooled ``ALL`` row
+``programme_effect_power.csv``    effective sample, minimum detectable effect, sample needed for a
+                                  10-point effect, per programme and pooled
+``programme_effect_sensitivity.csv``  E-values and propensity overlap per programme and pooled
 ``programme_effects_methods.csv`` pooled effect by method (own AIPW/IPW, Logit AME, TreatmentEffect)
 ``classifier_metrics.csv``        held-out accuracy of the occupation coder (unseen titles, seen
                                   titles, baselines)
@@ -48,7 +52,7 @@ DEFAULT_SKILLS = {
     "coding_C": 5.0, "coding_threshold": 0.5, "coding_margin": 0.1, "coding_cv_folds": 5,
     "bootstrap_B": 500, "effects_bootstrap_B": 500, "min_cell": 30, "balanced_band": 0.5,
     "propensity_trim": [0.05, 0.95], "sahin_alpha": 0.5, "class_size": 16, "max_extra_classes": 4,
-    "signal_weights": None,
+    "signal_weights": None, "recommend": None,
 }
 
 
@@ -153,8 +157,13 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | N
     # 5. scorecard and recommendations
     card = recommend.scorecard(data.programs, data.cohorts, data.trainees, er.effects, gr.occupations,
                                gr.class_map, gr.replicates, year)
+    rules = recommend.rule_settings(st.get("recommend"))
+    power = recommend.power_table(er.effects, data.programs, effect_pp=float(rules["power_effect_pp"]),
+                                  power=float(rules["power"]), alpha=float(rules["power_alpha"]))
+    pooled = er.effects[er.effects["program_id"] == "ALL"]
+    card.attrs["pooled_effect"] = pooled.iloc[0].to_dict() if len(pooled) else None
     recs = recommend.recommend(card, gr.occupations, gr.class_map, data.programs, class_size=int(st["class_size"]),
-                               max_extra_classes=int(st["max_extra_classes"]))
+                               max_extra_classes=int(st["max_extra_classes"]), rules=rules, power=power)
     card = recommend.scorecard_for_brief(card, recs)
 
     # 6. estimates
@@ -164,6 +173,8 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | N
         "certificate_gaps": gr.certificates,
         "programme_scorecard": card,
         "recommendations": recs,
+        "programme_effect_power": power,
+        "programme_effect_sensitivity": _sensitivity(er.effects),
         "programme_effects_methods": er.methods,
         "classifier_metrics": metrics,
         "balance": er.balance,
@@ -180,6 +191,14 @@ def run_skills_stage(cfg, data: SkillsData | None = None, *, overrides: dict | N
                     "coder_heldout": ev["predictions"]}
     return StageOutputs(estimates=est, tables=tables, work={"coding_review_queue": queue}, info=info,
                         round_digits=6)
+
+
+def _sensitivity(eff: pd.DataFrame) -> pd.DataFrame:
+    """Overlap and unmeasured-selection sensitivity of each effect (E-values; propensity ranges)."""
+    cols = ["program_id", "att", "att_ci95_low", "att_ci95_high", "employment_treated", "employment_counterfactual",
+            "risk_ratio", "e_value", "e_value_ci", "pscore_min_treated", "pscore_max_treated", "pscore_min_control",
+            "pscore_max_control", "trimmed_applicants", "classes_in_effect_sample", "precision"]
+    return eff[[c for c in cols if c in eff.columns]].reset_index(drop=True)
 
 
 def _occupation_titles(kbji: pd.DataFrame, occ: pd.DataFrame) -> pd.DataFrame:
@@ -260,7 +279,7 @@ def _estimates(cfg, gr: gaps.GapResult, er: effects.EffectResult, min_count: int
     incl0 = (e["att_ci95_low"] <= 0) & (e["att_ci95_high"] >= 0)
     suffix = pd.Series(np.where(incl0, "not_significant", ""), index=att.index)
     rows = to_estimate_rows(att, indicator="training_att_pp", domain_level="programme", unit="percent",
-                            method="aipw_cluster_bootstrap", period=period, reliability=rel, flag_suffix=suffix)
+                            method="aipw_cr2_class", period=period, reliability=rel, flag_suffix=suffix)
     bad = (e["precision"] != "adequate").to_numpy() & ~rows["flag"].str.startswith("suppressed").to_numpy()
     rows.loc[bad, "flag"] = "unreliable" + np.where(incl0[bad], ";not_significant", "")
     out.append(rows)
@@ -280,6 +299,7 @@ PERSON_COUNTS = {
                             "tracer_due": ["tracer_response_rate"], "n_treated": [], "n_control": [],
                             "n_treated_responding": [], "n_control_responding": [], "trimmed_applicants": []},
     "recommendations": {"enrolled": [], "seats": []},
+    "programme_effect_power": {"n_treated_responding": [], "n_control_responding": [], "n_responding": []},
     "balance": {"n_treated": [], "n_control": []},
     "tracer_response": {"n_due": ["response_rate"]},
     "seekers_vacancies_by_major_group": {"seekers_stock": ["vacancies_per_seeker"], "qualified_seekers": [],
