@@ -21,24 +21,31 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+# one BLAS thread per worker: the many tiny L-BFGS fits otherwise spend their time in idle BLAS
+# threads competing for the cores (set before numpy loads; spawned workers inherit it)
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from analysis.skills import effects  # noqa: E402
-from analysis.skills.data import _coerce, read_raw_table  # noqa: E402
+from analysis.skills.data import _coerce  # noqa: E402
 from analysis.synth import disnaker as dn  # noqa: E402
 
 SEED = 20250521
 AK1 = ROOT / "data" / "raw" / "demo" / "disnaker" / "ak1_registrations.csv"
 OUT = ROOT / "simulations" / "results" / "effects_coverage.csv"
+PARTIAL = ROOT / "build" / "simulate_effects_replicates.csv"   # per-replicate rows (not committed)
 
 
 def _ak1() -> pd.DataFrame:
@@ -58,7 +65,7 @@ def one_replicate(args) -> pd.DataFrame:
         for name, df in (("programs", programs), ("cohorts", cohorts), ("applicants", applicants),
                          ("trainees", trainees)):
             p = dn._write_csv(df, Path(tmp) / f"{name}.csv")
-            frames[name] = _coerce(read_raw_table(p))
+            frames[name] = _coerce(pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""]))
     er = effects.estimate_effects(frames["applicants"], frames["trainees"], frames["cohorts"], frames["programs"],
                                   B=0, seed=SEED, methods=False)
     e = er.effects[["program_id", "att", "att_se", "att_ci95_low", "att_ci95_high", "precision",
@@ -99,22 +106,26 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--summarise-only", action="store_true",
+                    help="summarise the replicates already in the partial file (an interrupted run)")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
-    seeds = np.random.SeedSequence(SEED).spawn(a.reps)
-    jobs = list(enumerate(seeds))
-    if a.workers > 1:
-        with mp.get_context("spawn").Pool(a.workers) as pool:
-            parts = pool.map(one_replicate, jobs, chunksize=4)
-    else:
-        parts = [one_replicate(j) for j in jobs]
-    res = pd.concat(parts, ignore_index=True)
+    if not a.summarise_only:
+        seeds = np.random.SeedSequence(SEED).spawn(a.reps)
+        jobs = list(enumerate(seeds))
+        PARTIAL.parent.mkdir(parents=True, exist_ok=True)
+        PARTIAL.unlink(missing_ok=True)
+        # replicates are appended as they finish, so an interrupted run keeps what it computed
+        with mp.get_context("spawn").Pool(max(1, a.workers)) as pool:
+            for part in pool.imap_unordered(one_replicate, jobs):
+                part.to_csv(PARTIAL, mode="a", header=not PARTIAL.exists(), index=False, lineterminator="\n")
+    res = pd.read_csv(PARTIAL, dtype={"program_id": str}).sort_values(["rep", "program_id"], kind="mergesort")
     summ = summarise(res)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     summ.to_csv(OUT, index=False, float_format="%.4f", lineterminator="\n")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(summ.round(4).to_string(index=False))
-    print(f"{a.reps} replicates in {time.perf_counter() - t0:.0f} s -> {OUT.relative_to(ROOT)}")
+    print(f"{res['rep'].nunique()} replicates in {time.perf_counter() - t0:.0f} s -> {OUT.relative_to(ROOT)}")
     return 0
 
 

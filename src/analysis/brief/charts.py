@@ -672,8 +672,10 @@ def _place_labels(ax, fig, xs, ys, labels, fontsize=FONT_PT - 1, sizes=None, ins
 
 # colours and markers of the skills stage's four recommendations (never colour alone: markers differ)
 REC_COLORS = {"expand": OKABE_ITO["green"], "maintain": OKABE_ITO["blue"], "redesign": OKABE_ITO["orange"],
-              "reduce": OKABE_ITO["vermillion"]}
-REC_MARKERS = {"expand": "o", "maintain": "s", "redesign": "D", "reduce": "v"}
+              "insufficient_evidence": OKABE_ITO["orange"], "reduce": OKABE_ITO["vermillion"],
+              "close": OKABE_ITO["black"]}
+REC_MARKERS = {"expand": "o", "maintain": "s", "redesign": "D", "insufficient_evidence": "D", "reduce": "v",
+               "close": "X"}
 REC_OTHER = ("#7F7F7F", "X")
 
 

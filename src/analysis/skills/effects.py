@@ -61,7 +61,7 @@ SELECTION_X = ["age", "female", "edu_low", "edu_diploma", "edu_university", "emp
 CI_LEVEL = 0.95
 PROPENSITY_C = 5.0     # mild L2 on standardised features (small samples per programme)
 BALANCE_COVARIATES = ["age", "female", "edu_low", "edu_diploma", "edu_university", "employed_before",
-                      "log_unemp_months", "ktp_bontang"]
+                      "log_unemp_months", "ktp_bontang", "kec_2", "kec_3"]
 
 
 def program_groups(programs: pd.DataFrame) -> pd.Series:

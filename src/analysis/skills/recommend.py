@@ -222,12 +222,13 @@ def recommend(card: pd.DataFrame, occupations: pd.DataFrame, class_map: pd.DataF
     cheap = (c["cpa_idr"] <= cpa_med) if st["expand_requires_cpa_at_most_median"] else pd.Series(True, index=c.index)
     rec = np.select([shortage & works & cheap, surplus & ~works, works],
                     ["expand", "reduce", "maintain"], "insufficient_evidence").astype(object)
+    # reason codes are fixed strings (the brief words them in both languages); the levels are in "rule"
     c["reason"] = np.select(
         [shortage & works & cheap, shortage & works, surplus & ~works, works, ~adequate],
-        [f"shortage; effect {el}% CI above zero; CPA <= median", f"shortage; effect {el}% CI above zero; "
-         "CPA above median", f"surplus; no evidence at {el}% that it works",
-         f"effect {el}% CI above zero; no clear shortage", "too few classes or respondents to estimate the effect"],
-        f"effect {el}% CI includes zero")
+        ["shortage; effect CI above zero; CPA <= median", "shortage; effect CI above zero; CPA above median",
+         "surplus; no evidence that it works", "effect CI above zero; no clear shortage",
+         "too few classes or respondents to estimate the effect"],
+        "effect CI includes zero")
     # seat change
     seats = c["seats"].fillna(0).to_numpy(dtype=float)
     cr = c["completion_rate"].fillna(1.0).to_numpy()
