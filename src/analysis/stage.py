@@ -103,7 +103,8 @@ STAGES: dict[str, Stage] = {s.name: s for s in (
                   "applicants", "trainees", "kbji2014", "occupation_synonyms", "coded_titles"),
           optional_inputs=("employer_survey",),
           tables=("balance", "certificate_gaps", "classifier_metrics", "mismatch_index", "occupation_gaps",
-                  "occupation_titles", "programme_effects_methods", "programme_scorecard", "recommendations",
+                  "occupation_titles", "programme_effect_power", "programme_effect_sensitivity",
+                  "programme_effects_methods", "programme_scorecard", "recommendations",
                   "seekers_vacancies_by_major_group", "tracer_response"),
           work=("coding_review_queue",)),
 )}
