@@ -27,7 +27,7 @@ from analysis.brief import fmt, html
 from analysis.brief.i18n import t
 
 GRADES = ("helps", "harms", "insufficient")
-NEEDED_COLUMNS = ("n_needed", "n_required", "required_n", "n_needed_total", "sample_needed")
+NEEDED_COLUMNS = ("needed_sample", "n_needed", "n_required", "required_n", "n_needed_total", "sample_needed")
 DEFAULT_TARGET_PP = 10.0
 Z_POWER = 2.80  # z(0.975) + z(0.80): 5 % two-sided test with 80 % power
 
