@@ -71,3 +71,19 @@ def test_command_line_is_quiet_with_one_line_per_stage(tmp_path, output_dir):
     assert "without encryption" not in fail.stderr
     assert fail.stderr.startswith(f"ERROR: {bad} failed; executed copy kept in ")
     assert "column 'bobot'" in fail.stderr and fail.stdout == ""
+
+
+def test_interrupted_run_leaves_no_temporary_notebook(tmp_path, output_dir, monkeypatch):
+    """Ctrl-C during execution: no target, no converted source or half-executed copy anywhere."""
+    import papermill
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    src = tmp_path / "nb.py"
+    src.write_text(GOOD)
+    target = output_dir / "exec" / "nb.ipynb"
+    with pytest.raises(KeyboardInterrupt):
+        execute(src, target, {"config_path": "x"}, timeout=120)
+    assert [p for p in output_dir.rglob("*") if p.is_file()] == []

@@ -84,29 +84,34 @@ def execute(source: Path, output: Path, parameters: dict, *, timeout: int = 1800
     import papermill as pm
 
     source, output = Path(source), Path(output)
-    # one converted copy per output: parallel runs of one source (briefs per language) must
-    # not write the same file
-    build_nb = paths.build_dir() / "notebooks" / (output.stem + ".ipynb")
-    build_nb.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(load_source(source), build_nb)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.unlink(missing_ok=True)  # a stale result must not pass for this run's
+    # the converted source and the executing copy are temporary files beside the output (one
+    # pair per run, so two runs of the same notebook in parallel never share one); both are
+    # removed whatever happens, Ctrl-C included -- only a failed run's copy is kept, in logs/
+    fd, build_nb = tempfile.mkstemp(prefix=f".{output.stem}.source.", suffix=".ipynb", dir=output.parent)
+    os.close(fd)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".ipynb", dir=output.parent)
     os.close(fd)
     try:
-        with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
-            pm.execute_notebook(str(build_nb), tmp, parameters=parameters, kernel_name=kernel_name,
-                                cwd=str(paths.ROOT), progress_bar=progress, log_output=False,
-                                execution_timeout=timeout, start_timeout=120, report_mode=False,
-                                config=kernel_config(Path(sockets)))
-    except Exception as exc:  # papermill raises PapermillExecutionError on a failing cell
-        failed = paths.output_root() / "logs" / "failed" / output.name
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(tmp, failed)
-        raise RuntimeError(f"{source} failed; executed copy kept in {failed}\n{exc}") from exc
-    nb = normalise(nbformat.read(tmp, as_version=4))
-    nbformat.write(nb, tmp)
-    os.replace(tmp, output)
+        nbformat.write(load_source(source), build_nb)
+        try:
+            with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+                pm.execute_notebook(build_nb, tmp, parameters=parameters, kernel_name=kernel_name,
+                                    cwd=str(paths.ROOT), progress_bar=progress, log_output=False,
+                                    execution_timeout=timeout, start_timeout=120, report_mode=False,
+                                    config=kernel_config(Path(sockets)))
+        except Exception as exc:  # papermill raises PapermillExecutionError on a failing cell
+            failed = paths.output_root() / "logs" / "failed" / output.name
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(tmp, failed)
+            raise RuntimeError(f"{source} failed; executed copy kept in {failed}\n{exc}") from exc
+        nb = normalise(nbformat.read(tmp, as_version=4))
+        nbformat.write(nb, tmp)
+        os.replace(tmp, output)
+    finally:
+        Path(build_nb).unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
     return output
 
 
