@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import disclosure, paths
-from analysis.stage import STAGES, settings, write_outputs
 from analysis.cleaning import rules
 from analysis.cleaning import _vec
 from analysis.cleaning._vec import regex_match
@@ -42,8 +41,10 @@ from analysis.cleaning.rules import CleaningLog
 from analysis.cleaning.table import LoadedTable
 from analysis.cleaning.validate import (FATAL, WARN, DataContractError, ValidationContext, ValidationReport,
                                         Violation, _as_str, _numeric, _type_ok, validate_tables)
-from analysis.contracts import Schema, load_contracts
 from analysis.cleaning.reader import ReadError, coerce_to_contract, read_table
+from analysis.codes import kecamatan_codes
+from analysis.contracts import Schema, load_contracts
+from analysis.stage import STAGES, settings, write_outputs
 
 CLEAN_DIR = "clean"
 # row-level side outputs: written only to the restricted tier (restricted/<period>/clean/), never
@@ -115,6 +116,18 @@ def load_inputs(cfg, contracts: dict[str, Schema]) -> tuple[dict[str, LoadedTabl
             t.read_error = exc
         tables[name] = t
     return tables, problems
+
+
+def raw_kecamatan_codes(cfg) -> list[str]:
+    """Kemendagri kecamatan codes of the run's raw wilayah table, sorted.
+
+    Make needs them to name the kecamatan briefs before stage 01 has run (``analysis.makeinputs``).
+    """
+    name = next((n for n in cfg.inputs if cfg.input_schema(n) == "wilayah"), None)
+    if name is None:
+        raise ValueError(f"{cfg.path}: no input with schema 'wilayah' under 'inputs'")
+    df, _ = read_table(cfg.input_path(name), load_contracts()["wilayah"])
+    return kecamatan_codes(df)
 
 
 def _wilayah(tables: dict[str, LoadedTable]) -> tuple[rules.Wilayah | None, list[Violation]]:
