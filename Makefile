@@ -182,7 +182,7 @@ benchmark: $(VENV)/.installed ## speed and memory benchmarks (minutes; R optiona
 	$(PY) benchmarks/bench_cleaning.py
 
 print-%: # show a variable as Make sees it (tests compare DEPS_<step> with the imports)
-	@printf '%s\n' '$($*)'
+	@printf '%s=%s\n' '$*' '$($*)'
 
 clean: ## remove build products and the restricted tier (keeps the committed release and the environment)
 	rm -rf build logs data/processed restricted

@@ -26,8 +26,9 @@ def _make_vars(tmp_path: Path, *names: str) -> dict[str, list[str]]:
     r = subprocess.run(["make", "-s", "--no-print-directory", *(f"print-{n}" for n in names), f"OUT={tmp_path}"],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    lines = r.stdout.split("\n")
-    return {n: lines[i].split() for i, n in enumerate(names)}
+    # parallel make may print the targets in any order: each line is NAME=value
+    values = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    return {n: values[n].split() for n in names}
 
 
 def _loaded_modules(notebook: str) -> set[str]:
