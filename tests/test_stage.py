@@ -244,10 +244,11 @@ def test_no_import_circle_between_modules():
 
 
 RAW_READERS = {"analysis.paths", "analysis.config", "analysis.provenance", "analysis.brief.privacy",
-               "analysis.newperiod"}
+               "analysis.newperiod", "analysis.makeinputs"}
 """Besides stage 01 (``analysis.cleaning``) and the generator (``analysis.synth``, which writes
 the raw data): paths and the config define where raw data lie, provenance hashes the raw files, the privacy
-gate reads raw names to look for leaks, and newperiod inspects a raw folder to write a run config."""
+gate reads raw names to look for leaks, newperiod inspects a raw folder to write a run config, and makeinputs lists the raw
+files as Make prerequisites (without reading them)."""
 
 
 def test_only_cleaning_reads_raw_data():
