@@ -185,4 +185,5 @@ print-%: # show a variable as Make sees it (tests compare DEPS_<step> with the i
 	@printf '%s=%s\n' '$*' '$($*)'
 
 clean: ## remove build products and the restricted tier (keeps the committed release and the environment)
-	rm -rf build logs data/processed restricted
+	rm -rf build logs restricted
+	find data/processed -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
