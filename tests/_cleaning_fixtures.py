@@ -3,7 +3,7 @@
 The tests of the cleaning stage must not depend on the demo generator or on the production
 contracts (both change independently), so they build this fixture in a temporary folder and inject
 one fault at a time. Everything is synthetic: names are placeholders and NIKs follow the
-structure of ``bps_methods.md`` §8 with serials from 9000, not real people.
+structure of ``docs/methods.md`` §8 with serials from 9000, not real people.
 
 ``make_fixture(tmp_path)`` returns a :class:`Fixture` with the paths of the config, contracts,
 raw folder and corrections folder.

@@ -11,7 +11,7 @@ Rules (``docs/brief.md``):
 * Changes of rates are in points (BPS: "turun 0,37 persen poin, dari 4,11 persen menjadi 3,74 persen";
   English: "down 0.37 percentage points, from 4.11 percent to 3.74 percent").
 * Reliability follows the BPS RSE rule (thresholds from the run config, wording in
-  ``bps_methods.md`` §6): RSE <= 25 % accurate, 25-50 % use with caution, > 50 % not accurate.
+  ``docs/methods.md`` §5): RSE <= 25 % accurate, 25-50 % use with caution, > 50 % not accurate.
 * Every number is read from a row passed in; nothing is estimated here.
 """
 from __future__ import annotations

@@ -18,7 +18,7 @@ Rules and their decisions
     crosswalk (``bps_code``). A Kemendagri kelurahan code whose parent differs from the mapped
     kecamatan is fatal: it is the classic symptom of joining BPS and Kemendagri codes by suffix.
 ``nik_structure``
-    ``bps_methods.md`` §8: 16 digits; digits 1-2 = 64 (Kalimantan Timur); digits 7-8 in 01-31
+    ``docs/methods.md`` §8: 16 digits; digits 1-2 = 64 (Kalimantan Timur); digits 7-8 in 01-31
     or 41-71; digits 9-10 in 01-12; and, when sex is known, day code > 40 exactly for women. A
     failing NIK is kept (it still yields a pseudonymous key), flagged ``nik_valid = False`` and
     logged with its category. Digits 3-6 (place of *first* registration) are never used: a NIK
@@ -27,7 +27,7 @@ Rules and their decisions
     Rows that repeat the primary key (or a ``unique`` column) *and every other column* are exact
     copies -- an export artefact -- and all but the first are dropped. Rows that repeat the key
     but disagree elsewhere cannot be resolved by a rule: the contract's severity decides (fatal
-    by default: fix them with a correction, see ``data/corrections/README.md``).
+    by default: fix them with a correction, see ``data/corrections/demo/README.md``).
 ``age_relation``
     Ages outside the contract range are set missing when the contract makes that range ``warn``.
     Household heads and spouses younger than 10, children not younger than the head, parents

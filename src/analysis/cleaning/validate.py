@@ -19,7 +19,7 @@ own row number, e.g. 4); for Stata and SPSS files the observation number (``_n``
 Severity
 --------
 ``fatal`` stops the run before anything is written (:class:`DataContractError`); ``warn`` is
-cleaned or flagged by a named rule and logged. The table below is also in ``docs/cleaning.md`` of
+cleaned or flagged by a named rule and logged. The table below is also in ``docs/data_dictionary.md`` of
 the final report:
 
 - unreadable file (empty, truncated, ragged row, wrong encoding, unsupported format), a missing

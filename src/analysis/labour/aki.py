@@ -1,7 +1,7 @@
 """AK/I job-seeker registrations beside the Sakernas unemployment count, and why they differ.
 
 The city has disputed BPS's TPT by citing the number of AK/I cards ("kartu kuning") held at
-Disnaker (5,423 in 2024; 2,442 in June 2025; ``bontang_facts.md`` §5.2, §9). The two numbers
+Disnaker (5,423 in 2024; 2,442 in June 2025; ``docs/methods.md`` §10). The two numbers
 measure different things and neither is "corrected" here to match the other. This module puts
 them side by side and computes, from the data wherever the data allow, how much of the gap each
 known reason accounts for:
@@ -9,7 +9,7 @@ known reason accounts for:
 * **double counting of renewals** -- a card renewed in the year is one person, not two;
 * **placements reported** -- cards closed by a placement report before the reference date;
 * **six-month validity** -- cards not renewed within 6 months have lapsed (expired), yet stay in
-  the list unless it is cleaned (``bontang_facts.md`` §8: "valid 6 months, renewable");
+  the list unless it is cleaned (``docs/methods.md`` §10: valid 6 months, renewable);
 * **placements never reported** -- employers do not return placement reports (Disnaker's own
   explanation; the data model says about 40 % of placements are unreported). Estimated from the
   training tracer, the only record that observes employment independently of the card: the

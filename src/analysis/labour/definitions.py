@@ -7,7 +7,7 @@ bersedia_tambah_jam, status_pekerjaan, sedang_sekolah, ikut_pelatihan, pendidika
 returns a boolean Series (or a category Series) aligned on the frame's index. Nothing is
 estimated here: the survey weights and design enter only in :mod:`analysis.labour.estimation`.
 
-Sources (see ``/work/shared/reference/bps_methods.md`` §4):
+Sources (see ``docs/methods.md`` §4):
 
 * BPS concepts and definitions of Sakernas as restated in "Keadaan Angkatan Kerja" publications
   (e.g. Kabupaten Berau 2020), the Sakernas booklet quoted by CNN Indonesia (18 Jul 2025) and

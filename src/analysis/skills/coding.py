@@ -1,6 +1,6 @@
 """Occupation coder: free-text job titles -> KBJI 2014 (ISCO-08) unit groups, with probabilities.
 
-Model (skills_methods §5): TF-IDF character n-grams (``char_wb``, 2-5, sublinear) united with
+Model (docs/methods.md §9.2): TF-IDF character n-grams (``char_wb``, 2-5, sublinear) united with
 word 1-2-grams, and a multinomial logistic regression. Character n-grams absorb affixes, typos
 and Indonesian/English mixing without a stemmer. Training data = the KBJI 2014 unit titles
 (Indonesian and English; KBJI 2014 follows ISCO-08, ILO 2012) + previously hand-coded titles (the

@@ -1,4 +1,4 @@
-"""Programme effects on employment 6 months after training (skills_methods §6).
+"""Programme effects on employment 6 months after training (docs/methods.md §9.5).
 
 Design (best available in the Disnaker data): applicants to *oversubscribed* classes; admitted
 applicants are the treated, rejected (wait-listed) applicants the comparison group. Admission is

@@ -1,6 +1,6 @@
 """Gap signals per occupation and certificate, the composite shortage index and mismatch indices.
 
-Notation and formulas follow ``skills_methods.md`` §4 (o occupation, t the period year):
+Notation and formulas follow ``docs/methods.md`` §9.3 (o occupation, t the period year):
 
 * ``V_o`` positions posted in t (vacancies de-duplicated: same employer, normalised title and
   positions within 60 days = one vacancy);

@@ -1,4 +1,4 @@
-"""Programme scorecard and recommendations (skills_methods §4 'Scorecard').
+"""Programme scorecard and recommendations (docs/methods.md §9.4).
 
 Each programme is placed by the shortage index of its target occupations (weights of
 ``target_kbji``; the bootstrap replicates of the index give the CI of the weighted sum) and by

@@ -2,7 +2,8 @@
 
 Nothing here is invented: the kelurahan list and codes come from ``wilayah_bontang.csv`` and the
 poverty lines from the ``bontang_garis_kemiskinan`` rows of ``published_indicators.csv`` (both in
-``/work/shared/reference``; byte copies are written to ``data/raw/demo/reference``).
+``data/reference/``, committed with a source on every row; byte copies are written to
+``data/raw/demo/reference``).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ Rows of the family file (``dtsen_keluarga.csv``):
 * **new families** (``baru``): true families that were missing from the registry and were found
   by the door-to-door verification -- only where verification took place.
 
-Verification (April-May 2025, bontang_facts.md §9): complete in Bontang Selatan and Bontang
+Verification (April-May 2025, docs/methods.md §8): complete in Bontang Selatan and Bontang
 Barat, partial in Bontang Utara (by RT: teams verify whole RTs). Verified records get
 ``status_verifikasi = terverifikasi``, an outcome ``hasil_verifikasi`` and, for ``tetap`` and
 ``baru``, a re-scored decile ``desil_verifikasi``; the others stay ``belum_diverifikasi`` with

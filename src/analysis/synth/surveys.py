@@ -1,6 +1,6 @@
 """Susenas-March and Sakernas-August style samples drawn from the synthetic population.
 
-Design (both surveys, as BPS describes Susenas; bps_methods.md §3-4):
+Design (both surveys, as BPS describes Susenas; docs/methods.md §3-4):
 
 1. **Frame.** Census blocks (blok sensus, the PSUs) of 80-150 households built from the population
    within kelurahan. Strata = BPS kecamatan x welfare tercile of the block (9 strata); code
