@@ -309,7 +309,7 @@ encoding of every file. The true values of the synthetic population are in `data
 | `{files['susenas_2023']}` | Susenas Konsumsi Pengeluaran Maret 2023 (household) | CSV; 57 blok sensus x 10 households, PPS; two expenditures typed x100 |
 | `{files['susenas_2024']}` | Susenas Konsumsi Pengeluaran Maret 2024 (household) | Stata 118 (as BPS distributes microdata); 559 of 570 households responded |
 | `{files['sakernas_2023']}`, `{files['sakernas_2024']}` | Sakernas Agustus 2023, 2024 (persons aged 10+) | CSV; 53 blok sensus x 10 households, 525 responding; two impossible weekly hours |
-| `reference/wilayah_bontang.csv`, `reference/published_indicators.csv` | Kemendagri/BPS codes; published figures | byte copies of `/work/shared/reference` (sources in the files) |
+| `reference/wilayah_bontang.csv`, `reference/published_indicators.csv` | Kemendagri/BPS codes; published figures | byte copies of `data/reference/` (sources in the files) |
 | `reference/poverty_lines.csv` | BPS garis kemiskinan Kota Bontang | the `bontang_garis_kemiskinan` rows of the published table (2023: Rp{lines[2023]:,.0f}; 2024: Rp{lines[2024]:,.0f}) |
 | `disnaker/…` (if present) | Disnaker AK/I, vacancies, training | written by `analysis.synth.disnaker` |
 
