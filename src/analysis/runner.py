@@ -67,6 +67,9 @@ def kernel_config(socket_dir: Path):
     cfg = Config()
     cfg.KernelManager.transport = "ipc"
     cfg.KernelManager.ip = str(socket_dir / "k")
+    # the kernel shares our stderr: its own log lines (e.g. "KeyboardInterrupt caught in kernel"
+    # when papermill shuts it down after a failing cell) would precede the one-line error
+    cfg.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=CRITICAL"]
     return cfg
 
 
