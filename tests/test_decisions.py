@@ -87,3 +87,31 @@ def test_sample_needed_prefers_the_stage_then_states_the_approximation():
     assert (v, approx) == (400, False)
     with pytest.raises(ValueError, match="brief.training_target_effect_pp"):
         tr.target_effect(SimpleNamespace(path="c.yaml", brief={"training_target_effect_pp": 0}))
+
+
+def _worklist_counts():
+    return pd.DataFrame({
+        "kode_kec": ["k"] * 4, "kode_kel": ["k.1", "k.1", "k.1", "k.2"], "kelurahan": ["Satu", "Satu", "Satu", "Dua"],
+        "rt": ["semua", "001", "002", "semua"], "n_families": [30, np.nan, 21, 12],
+        "n_kemensos_pkh_bpnt": [10, 0, np.nan, 5], "n_lokal_apbd_tjsl_baznas": [12, np.nan, np.nan, np.nan],
+        "n_tidak_layak": [8, np.nan, 11, np.nan], "suppressed_cells": ["", "n_families", "", ""]})
+
+
+def test_worklist_summary_takes_the_kelurahan_rows_and_counts_published_rt_rows():
+    kel, n_rt, shown = dec.worklist_summary(_worklist_counts())
+    assert list(kel["kelurahan"]) == ["Satu", "Dua"] and list(kel["n_families"]) == [30, 12]
+    assert (n_rt, shown) == (2, 1)
+    assert dec.worklist_summary(None) is None
+    assert dec.worklist_summary(_worklist_counts().drop(columns="n_tidak_layak")) is None
+
+
+def test_worklist_table_shows_counts_and_keeps_suppressed_cells_hidden():
+    data = SimpleNamespace(table=lambda name: _worklist_counts() if name == "worklist_counts" else None)
+    ctx = SimpleNamespace(lang="id", data=data, cfg={"privacy": {"suppression_min_count": 10}},
+                          src=lambda *keys: "tables/poverty/worklist_counts.csv")
+    page = dec.worklist_table(ctx)
+    assert "Satu" in page and "Dua" in page and "T10b" in page
+    assert "di bawah 10 keluarga disembunyikan (1 dari 2 baris RT" in page
+    assert "001" not in page                          # RT rows stay in the CSV, not in the brief
+    en = dec.worklist_table(SimpleNamespace(**{**vars(ctx), "lang": "en"}))
+    assert "Needs local intervention" in en and "below 10 families are hidden" in en

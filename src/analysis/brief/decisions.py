@@ -258,3 +258,44 @@ def decision_page(ctx) -> str:
             '<div class="decision">' + bansos_block(ctx) + "</div>",
             '<div class="decision">' + training.decision_block(ctx) + "</div>"]
     return html.section(t("sec_decisions", lang), "keputusan", *body, cls="decisions")
+
+
+# --------------------------------------------------------------------------------------------
+# Field worklists (public side): counts only; the lists themselves stay in restricted/
+# --------------------------------------------------------------------------------------------
+WORKLIST_CHANNELS = ("n_kemensos_pkh_bpnt", "n_lokal_apbd_tjsl_baznas", "n_tidak_layak")
+
+
+def worklist_summary(counts: pd.DataFrame | None) -> tuple[pd.DataFrame, int, int] | None:
+    """Kelurahan rows of ``poverty/tables/worklist_counts.csv`` and how many RT rows show a count.
+
+    The table has one ``rt == "semua"`` row per kelurahan and one row per RT, already suppressed by
+    :mod:`analysis.disclosure`; nothing is recomputed here. Returns ``(kelurahan rows, RT rows,
+    RT rows with a published family count)`` or ``None`` when the table is absent.
+    """
+    if counts is None or counts.empty or not {"rt", "n_families", *WORKLIST_CHANNELS} <= set(counts.columns):
+        return None
+    is_total = counts["rt"].astype(str) == "semua"
+    rt = counts[~is_total]
+    kel = counts[is_total].sort_values(["kode_kel"], kind="mergesort").reset_index(drop=True)
+    return kel, len(rt), int(rt["n_families"].notna().sum())
+
+
+def worklist_table(ctx) -> str:
+    """Families on the field worklists per kelurahan and intervention channel (exhibit T10b)."""
+    from analysis.disclosure import Rules
+
+    lang = ctx.lang
+    got = worklist_summary(ctx.data.table("worklist_counts"))
+    if got is None:
+        return ""
+    kel, n_rt, n_rt_shown = got
+    rows = [[r.kelurahan] + [fmt.number(getattr(r, c), 0, lang) for c in ("n_families", *WORKLIST_CHANNELS)]
+            for r in kel.itertuples()]
+    header = ["Kelurahan", t("col_wl_families", lang), t("col_wl_kemensos", lang), t("col_wl_local", lang),
+              t("col_wl_none", lang)]
+    note = t("wl_note", lang, k=Rules.from_config(ctx.cfg).min_count, shown=fmt.number(n_rt_shown, 0, lang),
+             rt=fmt.number(n_rt, 0, lang))
+    return (html.table(header, rows, numeric=[False, True, True, True, True], cls="data compact",
+                       caption=t("wl_caption", lang), source=ctx.src("poverty/worklist_counts"), lang=lang,
+                       exhibit="T10b") + html.note(note))

@@ -138,6 +138,8 @@ EXHIBITS += [
        "analysis.brief.industry.industry_section", "industri", "estimates.csv (employment_share, kbli); tables/labour/changes.csv"),
     _x("T10", "table", "Verification progress by kelurahan", "analysis.brief.sections._progress_table", "pemutakhiran",
        "tables/clean/progress_kelurahan.csv", notebook="notebooks/05_brief.py; notebooks/06_kecamatan_brief.py"),
+    _x("T10b", "table", "Families on the field worklists by kelurahan and intervention channel (counts, suppressed)",
+       "analysis.brief.decisions.worklist_table", "pemutakhiran", "tables/poverty/worklist_counts.csv"),
     _x("T11", "table", "Poverty and inequality indicators (kota, kecamatan)", "analysis.brief.sections.poverty", "kemiskinan",
        "estimates.csv (p0, poor_persons, p1, p2, gini)"),
     _x("T12", "table", "Labour indicators (kota, kecamatan)", "analysis.brief.sections.labour", "ketenagakerjaan",

@@ -241,6 +241,9 @@ def progress(ctx: BriefContext) -> str:
     kel = ctx.data.table("progress_kelurahan")
     if kel is not None and not kel.empty:
         body.append(_progress_table(kel, lang, ctx.src("clean/progress_kelurahan"), exhibit="T10"))
+    from analysis.brief import decisions as dec
+
+    body.append(dec.worklist_table(ctx))
     return html.section(t("sec_progress", lang), "pemutakhiran", *body)
 
 
