@@ -47,7 +47,7 @@ def test_same_period_as_the_demo_gives_a_complete_run_config(tmp_path, raw_copy,
     assert cfg.corrections_dir == corr and corr.is_dir()
     assert [p.name for p in corr.iterdir()] == ["README.md"]      # no corrections
     man = json.loads((raw / "MANIFEST.json").read_text())["files"]
-    assert len(man) == 21 and "susenas/susenas_kp_maret_2024.dta" in man
+    assert len(man) == 22 and "susenas/susenas_kp_maret_2024.dta" in man
     # the Makefile reads period and raw_dir as double-quoted strings
     text = cfg_path.read_text()
     assert 'period: "2024"' in text and f'raw_dir: "{raw.as_posix()}"' in text

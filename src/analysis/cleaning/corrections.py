@@ -225,3 +225,62 @@ def _apply_one(table: LoadedTable, corr: pd.DataFrame, file: str, log: CleaningL
     table.df = coerce_to_contract(df, types)
     summary = corr[~wrong_n].assign(dataset=table.name, file=file, n_rows=corr["n_matched"])
     return problems, summary
+
+
+# -- corrections from field-visit records --------------------------------------------------------
+
+VISIT_ITEMS = {"luas_lantai_m2": "dtsen_households", "tanggal_lahir": "dtsen_members"}
+
+
+def from_field_visits(visits: pd.DataFrame, households: pd.DataFrame, members: pd.DataFrame, pz,
+                      age_date: str) -> dict[str, pd.DataFrame]:
+    """Registry corrections derived from the visit records of verification teams, and only from them.
+
+    Parameters
+    ----------
+    visits : DataFrame
+        ``registry/kunjungan_lapangan.csv`` as text: ``no_berita_acara, tanggal_kunjungan,
+        petugas, id_keluarga, nik, item, nilai_tercatat, nilai_lapangan, sumber``.
+    households, members : DataFrame
+        The raw registry files (the value a row holds now, and how many rows a key selects).
+    pz : analysis.cleaning.pseudonymise.Pseudonymiser
+        With the run's key: members are corrected by ``person_key``, never by NIK.
+    age_date : str
+        Date at which the export computed ``umur`` (the SIKS-NG export date); a corrected birth
+        date also corrects the age, in completed years at that date.
+
+    Returns
+    -------
+    dict
+        ``{"dtsen_households": frame, "dtsen_members": frame}`` in :data:`CORRECTION_COLUMNS`.
+    """
+    v = visits.astype(str)
+    unknown = sorted(set(v["item"]) - set(VISIT_ITEMS))
+    if unknown:
+        raise ValueError(f"field visits: item(s) {unknown} have no correction rule")
+    out = {name: [] for name in VISIT_ITEMS.values()}
+    hh_ids = households["id_keluarga"].astype(str)
+    for r in v[v["item"] == "luas_lantai_m2"].itertuples():
+        sel = households[hh_ids == r.id_keluarga]
+        out["dtsen_households"].append({
+            "key_column": "id_keluarga", "key_value": r.id_keluarga, "column": "luas_lantai_m2",
+            "old_value": _canon(sel["luas_lantai_m2"]).iloc[0] if len(sel) else r.nilai_tercatat,
+            "new_value": r.nilai_lapangan, "n_expected": len(sel),
+            "reason": f"Luas lantai kosong di ekspor SIKS-NG; diukur ulang saat kunjungan verifikasi "
+                      f"{r.tanggal_kunjungan} (berita acara {r.no_berita_acara})", "who": r.petugas})
+    nik = members["nik"].astype(str)
+    ref = pd.Timestamp(age_date)
+    for r in v[v["item"] == "tanggal_lahir"].itertuples():
+        sel = members[nik == r.nik]
+        key = str(pz.hash(pd.Series([r.nik]), "person_key").iloc[0])
+        born = pd.Timestamp(r.nilai_lapangan)
+        age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
+        base = {"key_column": "person_key", "key_value": key, "n_expected": len(sel), "who": r.petugas}
+        why = f"dicocokkan dengan Kartu Keluarga (berita acara {r.no_berita_acara}, {r.tanggal_kunjungan})"
+        out["dtsen_members"].append({**base, "column": "umur", "old_value": _canon(sel["umur"]).iloc[0],
+                                     "new_value": str(age),
+                                     "reason": f"Umur dari tanggal lahir salah entri; {why}, lahir {r.nilai_lapangan}"})
+        out["dtsen_members"].append({**base, "column": "tanggal_lahir",
+                                     "old_value": _canon(sel["tanggal_lahir"]).iloc[0][:10],
+                                     "new_value": r.nilai_lapangan, "reason": f"Tanggal lahir salah entri; {why}"})
+    return {k: pd.DataFrame(rows, columns=CORRECTION_COLUMNS) for k, rows in out.items()}

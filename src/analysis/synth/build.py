@@ -36,7 +36,9 @@ RUN_CONFIG = "config/demo-2024.yaml"
 CSV_FLOAT_FORMAT = "%.10g"
 STATA_TIME_STAMP = dt.datetime(2024, 7, 1, 0, 0)
 CP1252_INPUTS = ("dtsen_households",)     # written in Windows-1252 (an Excel export)
-DIRT_PARTS = ("registry", "susenas_2023", "susenas_2024", "sakernas_2023", "sakernas_2024")
+DIRT_PARTS = ("registry", "susenas_2023", "susenas_2024", "sakernas_2023", "sakernas_2024", "field_visit")
+"""Seed streams of the faults (children of one SeedSequence, in this order). Append only."""
+FIELD_VISIT_FILE = "registry/kunjungan_lapangan.csv"
 
 
 # --------------------------------------------------------------------------- writers
@@ -141,6 +143,10 @@ def build(config=None, *, n_persons: int | None = None, raw_dir: str | Path | No
                                                          cfg["dirt"]["susenas_expenditure_x100"], f"susenas_{y}", log)
         samples[f"sakernas_{y}"] = dirt_mod.dirty_sakernas(samples[f"sakernas_{y}"], drng[f"sakernas_{y}"],
                                                            cfg["dirt"]["sakernas_hours_outlier"], f"sakernas_{y}", log)
+    hh_true = reg["households"]
+    visits = dirt_mod.field_visits(hh_true, reg["members"], log.frame(),
+                                   hh_true.set_index("id_keluarga")["_kode_kelurahan"], drng["field_visit"],
+                                   cfg["field_visit"], mb_d)
     log.add("dtsen_households", ["*"], "*", "encoding_cp1252", "*", "utf-8", "cp1252")
     log.add("susenas_2024", ["*"], "*", "format_stata_dta", "*", "csv", "dta")
     t = lap("faults", t)
@@ -150,6 +156,7 @@ def build(config=None, *, n_persons: int | None = None, raw_dir: str | Path | No
     written = []
     written.append(write_csv(hh_d, raw / files["dtsen_households"], "cp1252"))
     written.append(write_csv(mb_d, raw / files["dtsen_members"]))
+    written.append(write_csv(visits, raw / FIELD_VISIT_FILE))
     for name in ("susenas_2023", "susenas_2024", "sakernas_2023", "sakernas_2024"):
         path = raw / files[name]
         if path.suffix == ".dta":
@@ -306,6 +313,7 @@ encoding of every file. The true values of the synthetic population are in `data
 |---|---|---|
 | `{files['dtsen_households']}` | DTSEN family extract (SIKS-NG export, Dinsos-PM), state of 21 May 2025 | **Windows-1252** (Excel export; addresses with ’); verification complete in Bontang Selatan and Barat, partial in Utara; ghost records, duplicates, spelling variants, missing values |
 | `{files['dtsen_members']}` | DTSEN family members | UTF-8; synthetic NIK `6474 KK DD MM YY SSSS` with serials **9000 and up** (9700+ for ghost records) — not realistic by construction; malformed NIK, duplicates, impossible ages |
+| `registry/kunjungan_lapangan.csv` | visit records of kelurahan verification teams (berita acara): floor areas re-measured where the export has none, birth dates read from the family card of heads recorded as 7 years old | UTF-8; what a field team could know (measurement error included); the only source of the demo registry corrections in `data/corrections/demo/` |
 | `{files['susenas_2023']}` | Susenas Konsumsi Pengeluaran Maret 2023 (household) | CSV; 57 blok sensus x 10 households, PPS; two expenditures typed x100 |
 | `{files['susenas_2024']}` | Susenas Konsumsi Pengeluaran Maret 2024 (household) | Stata 118 (as BPS distributes microdata); 559 of 570 households responded |
 | `{files['sakernas_2023']}`, `{files['sakernas_2024']}` | Sakernas Agustus 2023, 2024 (persons aged 10+) | CSV; 53 blok sensus x 10 households, 525 responding; two impossible weekly hours |

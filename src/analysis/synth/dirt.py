@@ -252,3 +252,58 @@ def dirty_sakernas(df: pd.DataFrame, rng, count: int, dataset: str, log: FaultLo
     log.add(dataset, out["id_art"].to_numpy()[pick], "id_art", "jam_kerja_tidak_mungkin", "jam_kerja", old, new)
     out.iloc[pick, col] = new
     return out
+
+
+VISIT_COLUMNS = ["no_berita_acara", "tanggal_kunjungan", "petugas", "id_keluarga", "nik", "item", "nilai_tercatat",
+                 "nilai_lapangan", "sumber"]
+
+
+def field_visits(households: pd.DataFrame, members: pd.DataFrame, faults: pd.DataFrame, kelurahan_of: pd.Series,
+                 rng: np.random.Generator, fv: dict, members_export: pd.DataFrame) -> pd.DataFrame:
+    """The visit records of kelurahan verification teams (``registry/kunjungan_lapangan.csv``).
+
+    What a field team can know, and nothing else: it re-measures the floor area of visited
+    families whose registry record has none (a tape measurement, with error), and reads the birth
+    date of heads recorded as 7 years old from the family card (Kartu Keluarga) the family shows.
+    The demo corrections are derived from this file only (``analysis.cleaning.corrections.
+    from_field_visits``), never from the truth files.
+
+    Parameters
+    ----------
+    households, members : DataFrame
+        The registry before faults (the family card and the house are what the team sees).
+    faults : DataFrame
+        Injected faults so far (:class:`FaultLog` frame): which records lack a floor area and
+        which heads are recorded as 7 years old, with the value the export shows.
+    kelurahan_of : Series
+        ``id_keluarga`` -> Kemendagri kelurahan code.
+    members_export : DataFrame
+        The members as exported (with faults): the value the team's printout shows.
+    fv : dict
+        ``field_visit`` of the synth config: ``kelurahan``, ``date``, ``team``, ``floor_area_cv``,
+        ``floor_area_visits``, ``family_card_checks``, ``family_card_team``, ``family_card_date``.
+    """
+    rows = []
+    # floor areas: visited families of the team's kelurahan whose export has no floor area
+    miss = faults[(faults["fault"] == "missing_value") & (faults["column"] == "luas_lantai_m2")]
+    miss = miss[miss["id_keluarga"].map(kelurahan_of).isin(fv["kelurahan"])].sort_values("id_keluarga")
+    pick = miss.iloc[np.sort(rng.choice(len(miss), size=min(int(fv["floor_area_visits"]), len(miss)), replace=False))]
+    area = households.set_index("id_keluarga")["luas_lantai_m2"].reindex(pick["id_keluarga"]).to_numpy(float)
+    measured = np.maximum(6, np.round(area * (1 + rng.normal(0, float(fv["floor_area_cv"]), area.size))))
+    for i, (fam, m) in enumerate(zip(pick["id_keluarga"], measured), 1):
+        rows.append({"no_berita_acara": f"BA-{fv['date'].replace('-', '')}-{i:02d}", "tanggal_kunjungan": fv["date"],
+                     "petugas": fv["team"], "id_keluarga": fam, "nik": "", "item": "luas_lantai_m2",
+                     "nilai_tercatat": "", "nilai_lapangan": str(int(m)), "sumber": "diukur_ulang"})
+    # birth dates of heads recorded as 7 years old, read from the family card
+    young = faults[faults["fault"] == "kepala_umur_7"].sort_values("row_key")
+    pick = young.iloc[np.sort(rng.choice(len(young), size=min(int(fv["family_card_checks"]), len(young)),
+                                         replace=False))]
+    heads = members[members["hubungan_kk"].astype(int) == 1].drop_duplicates("id_keluarga").set_index("id_keluarga")
+    shown = members_export.drop_duplicates("nik").set_index("nik")["tanggal_lahir"]
+    for i, r in enumerate(pick.itertuples(), 1):
+        rows.append({"no_berita_acara": f"KK-{fv['family_card_date'].replace('-', '')}-{i:02d}",
+                     "tanggal_kunjungan": fv["family_card_date"], "petugas": fv["family_card_team"],
+                     "id_keluarga": r.id_keluarga, "nik": r.row_key, "item": "tanggal_lahir",
+                     "nilai_tercatat": str(shown.get(r.row_key, ""))[:10], "nilai_lapangan": str(heads.loc[r.id_keluarga, "tanggal_lahir"])[:10],
+                     "sumber": "kartu_keluarga"})
+    return pd.DataFrame(rows, columns=VISIT_COLUMNS)
