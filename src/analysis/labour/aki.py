@@ -426,7 +426,7 @@ def decomposition_table(reg: Mapping[str, float], srv: Mapping[str, Mapping], un
         pct = f"{100 * assumed_share:.0f}"
         add(f"aki_unreported_placements_assumed_{pct}pct", -np.round(sensitivity["unreported_placements"]),
             "sensitivity", f"assumption: {pct} % of placements unreported (Disnaker account; data model "
-            "skills_methods.md section 7), not estimated", n=sensitivity["placed_reported_still_valid"])
+            "docs/methods.md section 10), not estimated", n=sensitivity["placed_reported_still_valid"])
         add(f"aki_valid_unplaced_local_assumed_{pct}pct", np.round(sensitivity["valid_unplaced_local"]),
             "sensitivity", f"derived under the {pct} % assumption (not an unemployment count)")
     add("tracer_unreported_share", 100 * unreported.share if np.isfinite(unreported.share) else np.nan,

@@ -1,8 +1,8 @@
 """Synthetic Disnaker Kota Bontang files (AK/I, vacancies, training) and the skills truth.
 
 Everything written here is SYNTHETIC. The structure mirrors Permenaker 39/2016 (seeker, vacancy
-and placement content) and the Bontang flows of ``skills_methods.md`` §7; the sizes are
-calibrated to the published aggregates of ``bontang_facts.md`` §5.2 (active AK/I ~5,000-7,000,
+and placement content) and the Bontang flows of ``docs/methods.md`` §10; the sizes are
+calibrated to published aggregates (``data/reference/published_indicators.csv``, with sources; active AK/I ~5,000-7,000,
 ~1,500 reported vacancy positions a year, registry V/U ~0.2-0.3, ~25-30 % women, peaks in the
 school-leaving months and plant turnarounds). Every other number is a **demo assumption**: the
 occupation imbalances, programme effects and noise rates below are chosen so that the skill-gap

@@ -12,7 +12,7 @@ STREAM = 0xD15A  # sub-stream of the run seed reserved for the Disnaker files
 
 LINK_STREAM = 0x71AC  # sub-sub-stream of the tracer-card link (keeps every other draw unchanged)
 
-# SYNTHETIC ASSUMPTION (the data model of skills_methods section 7): an employer reports a
+# SYNTHETIC ASSUMPTION (the data model of docs/methods.md section 10): an employer reports a
 # placement to Disnaker with this probability; the rest never reach the AK/I card.
 REPORT_RATE = 0.6
 
