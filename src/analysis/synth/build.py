@@ -26,9 +26,8 @@ from analysis.config import load_config
 from analysis.io import atomic_write_bytes, atomic_write_json, atomic_write_text, sha256_file
 from analysis.synth import dirt as dirt_mod
 from analysis.synth import reference as ref
-from analysis.synth.population import (EDUCATION_GROUP, YEARS, Population, build_population,
-                                       component_rng, labour_truth, load_synth_config, poverty_truth,
-                                       rt_codes)
+from analysis.synth.helpers import EDUCATION_GROUP, YEARS, component_rng, load_synth_config, rt_codes
+from analysis.synth.population import Population, build_population, labour_truth, poverty_truth
 from analysis.synth.registry import build_registry
 from analysis.synth.surveys import draw_sakernas_sample, draw_susenas_sample
 

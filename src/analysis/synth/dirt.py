@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.synth.population import family_ids
+from analysis.synth.helpers import family_ids
 
 FAULT_COLUMNS = ["dataset", "row_key", "key_column", "id_keluarga", "fault", "column", "original_value",
                  "injected_value"]

@@ -16,6 +16,7 @@ Randomness: one ``numpy.random.SeedSequence(seed)`` spawns a child per build com
 (:data:`POPULATION_PARTS`, append-only), so adding a component or a part never shifts the
 draws of the others.
 """
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -23,232 +24,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-from scipy.special import expit, logit, ndtr
 
-from analysis import paths
-from analysis.codes import education_codes, education_groups
 from analysis.synth import reference as ref
+from analysis.synth.helpers import (COMPONENTS, EDU_YEARS, EDUCATION, EDUCATION_GROUP,  # noqa: F401 (COMPONENTS: see above)
+                                    YEARS, age_at, allocate, component_seed, cut_by_shares, draw_by_group,
+                                    fgt, load_synth_config, weighted_gini)
+from analysis.synth.identity import _identity
+from analysis.synth.labour import ALASAN, KEGIATAN, LABOUR_STATUS, _EDU_GROUP_INDEX, _labour
+from analysis.synth.welfare import (_bansos, _consumption, _housing, _pmt_design, _registry_membership,
+                                    _registry_scores, _unobserved_term, _welfare_latent)
 
-DEFAULT_CONFIG = paths.CONFIG_DIR / "synth-demo.yaml"
 
-COMPONENTS = ("population", "registry", "susenas_2023", "susenas_2024", "sakernas_2023",
-              "sakernas_2024", "dirt", "disnaker")
-"""Build components, each with its own child of ``SeedSequence(seed)``. Append only."""
 POPULATION_PARTS = ("geography", "households", "demography", "education", "labour", "welfare",
                     "housing", "pmt", "bansos", "identity", "sex_fix", "registry_coverage",
                     "welfare_unobserved")
-"""Parts of the population build, each with its own generator. Append only."""
-
-YEARS = (2023, 2024)
-EDUCATION = education_codes()
-EDU_YEARS = np.array([0, 3, 6, 9, 12, 12, 14, 16], dtype=np.int8)
-EDUCATION_GROUP = education_groups()
-RELATION = {1: "kepala", 2: "istri_suami", 3: "anak", 4: "menantu", 5: "cucu",
-            6: "orang_tua_mertua", 7: "famili_lain", 8: "lainnya"}
-KBLI = tuple("ABCDEFGHIJKLMNOPQRSTU")
-KEGIATAN = ("bekerja", "sekolah", "mengurus_rumah_tangga", "lainnya")
-ALASAN = ("", "putus_asa", "sudah_diterima", "sekolah", "mengurus_rumah_tangga", "lainnya")
-LABOUR_STATUS = ("bukan_usia_kerja", "bekerja", "pengangguran", "bukan_angkatan_kerja")
-
-# Housing and asset variables: categories ordered from the poorest to the richest, with the
-# SYNTHETIC marginal shares of households (the ordinal ones are cut from a welfare latent).
-HOUSING = {
-    "jenis_lantai": (("tanah", "kayu_papan", "semen", "keramik", "marmer_granit"),
-                     (0.01, 0.12, 0.12, 0.72, 0.03)),
-    "jenis_dinding": (("bambu_lainnya", "kayu_papan", "setengah_tembok", "tembok"),
-                      (0.015, 0.17, 0.065, 0.75)),
-    "sumber_air_minum": (("sumur_tak_terlindung", "air_hujan", "sumur_terlindung", "sumur_bor",
-                          "ledeng_pdam", "air_isi_ulang", "air_kemasan_bermerk"),
-                         (0.01, 0.02, 0.04, 0.06, 0.25, 0.55, 0.07)),
-    "fasilitas_bab": (("tidak_ada", "umum", "bersama", "sendiri"), (0.005, 0.015, 0.05, 0.93)),
-    "sumber_penerangan": (("non_pln", "pln_450va", "pln_900va", "pln_1300va", "pln_2200va_lebih"),
-                          (0.003, 0.08, 0.35, 0.32, 0.247)),
-    "bahan_bakar_masak": (("kayu_bakar", "minyak_tanah", "lpg_3kg", "lpg_5_12kg", "listrik"),
-                          (0.005, 0.005, 0.75, 0.20, 0.04)),
-}
-STATUS_RUMAH = ("milik_sendiri", "kontrak_sewa", "bebas_sewa", "dinas")
-ASSETS = {"punya_motor": 0.86, "punya_mobil": 0.28, "punya_kulkas": 0.82, "punya_ac": 0.35,
-          "punya_laptop": 0.40}
-ASSET_LOADING = {"punya_motor": 0.9, "punya_mobil": 1.6, "punya_kulkas": 1.2, "punya_ac": 1.6,
-                 "punya_laptop": 1.4}
-
-# KBLI 2020 section probabilities (percent, normalised) of the main job: SYNTHETIC, shaped on
-# Bontang's industrial base (manufacturing, construction, trade; services ~70 % of workers).
-_KBLI_TABLE = {
-    "formal_m":   dict(A=1, B=6, C=24, D=2, E=1, F=12, G=6, H=9, I=2, J=2, K=2, L=1, M=3, N=9, O=9, P=4, Q=2, R=0.5, S=2),
-    "formal_f":   dict(A=0.5, B=2, C=9, D=1, E=1, F=3, G=14, H=4, I=7, J=3, K=6, L=1, M=4, N=7, O=12, P=16, Q=11, R=0.5, S=3, T=2),
-    "informal_m": dict(A=12, B=1, C=6, E=1, F=14, G=28, H=12, I=8, J=1, L=1, M=1, N=2, P=1, Q=0.5, R=1, S=8, T=0.5),
-    "informal_f": dict(A=4, C=9, F=1, G=42, H=1, I=22, J=1, L=0.5, M=1, N=1, P=3, Q=1, R=1, S=10, T=3.5),
-}
-# KBJI 2014 major group (0-9) by education group: SYNTHETIC.
-_KBJI_TABLE = {
-    "sd_kebawah":  [0, 0.5, 0, 1, 2, 28, 10, 18, 10, 30.5],
-    "smp":         [0, 1, 0, 2, 4, 30, 6, 20, 15, 22],
-    "sma":         [2, 2, 1, 8, 16, 30, 3, 14, 14, 10],
-    "smk":         [1.5, 2, 1, 14, 12, 20, 2, 24, 17, 6.5],
-    "diploma":     [1, 4, 20, 35, 15, 10, 0.5, 7, 5, 2.5],
-    "universitas": [1, 10, 45, 20, 12, 7, 0.5, 2, 1.5, 1],
-}
-_EDU_GROUP_INDEX = np.array([0, 0, 0, 1, 2, 3, 4, 5])   # EDUCATION index -> _KBJI_TABLE row
-# Informal sub-status (1, 2, 5, 6, 7) by sex.
-_INFORMAL_STATUS = {"m": [0.46, 0.15, 0.02, 0.27, 0.10], "f": [0.45, 0.10, 0.01, 0.06, 0.38]}
-
-FIRST_NAMES_M = ("Ahmad", "Muhammad", "Budi", "Agus", "Andi", "Rudi", "Hendra", "Joko", "Dedi", "Eko",
-                 "Fajar", "Rizki", "Arif", "Bambang", "Hasan", "Ilham", "Irfan", "Yusuf", "Syahrul",
-                 "Wahyu", "Dimas", "Bayu", "Rahmat", "Taufik", "Firman", "Gilang", "Aldi", "Rian",
-                 "Sigit", "Teguh", "Hamzah", "Faisal", "Aswin", "Anwar", "Darman", "Slamet",
-                 "Ridwan", "Zainal", "Herman", "Kurniawan")
-FIRST_NAMES_F = ("Siti", "Nur", "Dewi", "Sri", "Rina", "Fitri", "Wulan", "Ayu", "Putri", "Rahma",
-                 "Indah", "Lestari", "Yuliana", "Nurul", "Aisyah", "Fatimah", "Ratna", "Dian",
-                 "Mega", "Novi", "Sari", "Anisa", "Kartini", "Suryani", "Hasnah", "Hartati",
-                 "Murni", "Rosmini", "Halimah", "Zahra", "Nabila", "Intan", "Eka", "Wati",
-                 "Yanti", "Rosita", "Marlina", "Nurhayati", "Salma", "Citra")
-SECOND_NAMES = ("Saputra", "Hidayat", "Rahman", "Wijaya", "Pratama", "Santoso", "Setiawan",
-                "Kurnia", "Syahputra", "Ramadhan", "Nugroho", "Hakim", "Gunawan", "Firdaus",
-                "Maulana", "Permana", "Hasanuddin", "Baso", "Daeng", "Lamba", "Rusdi", "Amir",
-                "Sulaiman", "Tahir", "Latif", "Husain", "Mansyur", "Suryadi", "Effendi", "Harahap",
-                "Siregar", "Kusuma", "Anggraini", "Handayani", "Wahyuni", "Rahayu", "Safitri",
-                "Utami", "Puspita", "Marwah")
-STREETS = ("Melati", "Mawar", "Kenanga", "Cempaka", "Flamboyan", "Anggrek", "Kamboja", "Dahlia",
-           "Teratai", "Seroja", "Cendana", "Meranti", "Ulin", "Bengkirai", "Kapur", "Jati", "Mahoni",
-           "Rambutan", "Durian", "Manggis", "Nangka", "Pelabuhan", "Pesisir", "Bahari", "Nelayan",
-           "Merdeka", "Pemuda", "Pramuka", "Kenari", "Rajawali", "Elang", "Merpati", "Kutilang",
-           "Gelatik", "Nuri", "Belibis", "Camar", "Cucak Rawa", "Sawo", "Kelapa")
-STREETS_APOSTROPHE = ("Gg. Ma’arif", "Gg. Nur’aini", "Gg. Sa’adah", "Gg. Baitul Ma’mur")
-
-
-# --------------------------------------------------------------------------- config and seeds
-def load_synth_config(config=None) -> dict:
-    """Read the generator configuration (a path, a dict, or ``None`` for the demo file)."""
-    if isinstance(config, dict):
-        return config
-    path = paths.resolve(config) if config is not None else DEFAULT_CONFIG
-    with open(path, encoding="utf-8") as fh:
-        cfg = yaml.safe_load(fh)
-    if not isinstance(cfg, dict) or "seed" not in cfg:
-        raise ValueError(f"{path}: not a synth configuration (no 'seed')")
-    cfg["_path"] = str(path)
-    return cfg
-
-
-def component_seed(seed: int, name: str) -> np.random.SeedSequence:
-    """Child seed sequence of one build component (``SeedSequence(seed).spawn``)."""
-    if name not in COMPONENTS:
-        raise KeyError(f"unknown component {name!r}; add it at the end of COMPONENTS")
-    return np.random.SeedSequence(int(seed)).spawn(len(COMPONENTS))[COMPONENTS.index(name)]
-
-
-def component_rng(seed: int, name: str) -> np.random.Generator:
-    """Independent generator of one build component."""
-    return np.random.default_rng(component_seed(seed, name))
-
-
-# --------------------------------------------------------------------------- small helpers
-def allocate(total: int, weights) -> np.ndarray:
-    """Integer allocation of ``total`` proportional to ``weights`` (largest remainder)."""
-    w = np.asarray(weights, dtype=float)
-    raw = total * w / w.sum()
-    out = np.floor(raw).astype(np.int64)
-    rest = int(total - out.sum())
-    if rest:
-        order = np.argsort(-(raw - out), kind="stable")
-        out[order[:rest]] += 1
-    return out
-
-
-def draw_by_group(rng: np.random.Generator, group: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Categorical draw per row: ``table[g]`` are the probabilities of row group ``g``."""
-    table = np.asarray(table, dtype=float)
-    table = table / table.sum(axis=1, keepdims=True)
-    cum = np.cumsum(table, axis=1)
-    cum[:, -1] = 1.0
-    u = rng.random(len(group))
-    out = np.zeros(len(group), dtype=np.int16)
-    for g in range(table.shape[0]):
-        idx = np.flatnonzero(group == g)
-        if idx.size:
-            out[idx] = np.searchsorted(cum[g], u[idx], side="right")
-    return np.minimum(out, table.shape[1] - 1)
-
-
-def cut_by_shares(latent: np.ndarray, shares, weights: np.ndarray | None = None) -> np.ndarray:
-    """Ordinal codes 0..K-1 from a latent: the lowest ``shares[0]`` (weighted) get 0, etc."""
-    shares = np.asarray(shares, dtype=float)
-    cum = np.cumsum(shares / shares.sum())[:-1]
-    order = np.argsort(latent, kind="stable")
-    w = np.ones(len(latent)) if weights is None else np.asarray(weights, dtype=float)
-    cw = np.cumsum(w[order]) / w.sum()
-    codes_sorted = np.searchsorted(cum, cw, side="left")
-    out = np.empty(len(latent), dtype=np.int16)
-    out[order] = codes_sorted
-    return out
-
-
-def top_k(score: np.ndarray, eligible: np.ndarray, k: int) -> np.ndarray:
-    """Boolean mask of the ``k`` eligible rows with the highest score."""
-    idx = np.flatnonzero(eligible)
-    k = int(min(max(k, 0), idx.size))
-    out = np.zeros(score.size, dtype=bool)
-    if k:
-        part = np.argpartition(-score[idx], k - 1)[:k]
-        out[idx[part]] = True
-    return out
-
-
-def family_ids(numbers: np.ndarray) -> np.ndarray:
-    """``KLGnnnnnnnn`` family ids from integers (vectorised)."""
-    digits = np.char.zfill(np.asarray(numbers, dtype=np.int64).astype(str), 8)
-    return np.char.add("KLG", digits).astype(object)
-
-
-_RT = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
-
-
-def rt_codes(rt: np.ndarray) -> np.ndarray:
-    """3-digit RT strings (``001``) from integers (4 digits beyond 999: scaled benchmark only)."""
-    rt = np.asarray(rt, dtype=np.int64)
-    if rt.size and rt.max() >= _RT.size:
-        return np.char.zfill(rt.astype(str), 3).astype(object)
-    return _RT[rt]
-
-
-def iso_dates(d: np.ndarray) -> np.ndarray:
-    """``YYYY-MM-DD`` strings of datetime64 values (vectorised)."""
-    return np.datetime_as_string(np.asarray(d).astype("datetime64[D]"), unit="D").astype(object)
-
-
-def age_at(birth: np.ndarray, date) -> np.ndarray:
-    """Completed years of age on ``date`` of people born on ``birth`` (datetime64[D])."""
-    d = np.datetime64(date, "D")
-    birth = np.asarray(birth).astype("datetime64[D]")
-    by = birth.astype("datetime64[Y]").astype(np.int64) + 1970
-    bm = birth.astype("datetime64[M]").astype(np.int64) % 12
-    bd = (birth - birth.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    dy = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    dm = d.astype("datetime64[M]").astype(np.int64) % 12
-    dd = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    before = (bm > dm) | ((bm == dm) & (bd > dd))
-    return (dy - by - before).astype(np.int16)
-
-
-def weighted_gini(y: np.ndarray, w: np.ndarray) -> float:
-    """Gini of ``y`` in a population where each value stands for ``w`` identical persons
-    (exact person-expanded Gini)."""
-    order = np.argsort(y, kind="stable")
-    y, w = y[order].astype(float), w[order].astype(float)
-    cw = np.cumsum(w)
-    n, t = cw[-1], float((w * y).sum())
-    return float(((2 * cw - w) * w * y).sum() / (n * t) - 1.0)
-
-
-def fgt(y: np.ndarray, w: np.ndarray, z: float) -> tuple[float, float, float]:
-    """P0, P1, P2 (x100, BPS convention: poor if y < z strictly) with person weights ``w``."""
-    gap = np.where(y < z, (z - y) / z, 0.0)
-    poor = (y < z).astype(float)
-    tw = w.sum()
-    return (100 * float((w * poor).sum() / tw), 100 * float((w * gap).sum() / tw),
-            100 * float((w * gap ** 2).sum() / tw))
 
 
 # --------------------------------------------------------------------------- the Population
@@ -370,22 +159,18 @@ HOUSEHOLD_COLUMNS = (
     "luas_lantai_m2", "status_rumah", "punya_motor", "punya_mobil", "punya_kulkas", "punya_ac", "punya_laptop",
     "pmt_score", "desil_nasional", "desil_verifikasi", "desil_benar", "penerima_pkh", "penerima_bpnt",
     "penerima_pbi", "in_registry", "n_bekerja_2024", "stratum")
-"""Columns of ``Population.households`` (one row per household = family; ``hh_id`` = row number).
-``umur_krt`` is the head's age on the population reference date (15 March 2024); ``miskin_<y>`` is
-``pengeluaran_kapita_<y> <`` the published line; ``desil_benar`` the decile of true welfare with the
-same person shares as ``desil_nasional``; ``stratum`` the welfare tercile (1-3) of the block."""
+
+
 _LABOUR_COLUMNS = ("umur", "status_angkatan_kerja", "bekerja_seminggu", "sementara_tidak_bekerja",
                    "mencari_pekerjaan", "mempersiapkan_usaha", "mencari_kerja_tambahan", "bersedia_tambah_jam",
                    "sedang_sekolah", "ikut_pelatihan", "kegiatan_utama", "alasan_tidak_mencari", "jam_kerja",
                    "status_pekerjaan", "kbli_kategori", "kbji_golongan")
+
+
 PERSON_COLUMNS = (
     "person_id", "hh_id", "id_keluarga", "no_kk", "nik", "nama", "hubungan_kk", "jenis_kelamin", "tanggal_lahir",
     "umur", "pendidikan", "disabilitas", "kode_kecamatan", "kode_kecamatan_bps", "kode_kelurahan", "job_informal",
 ) + tuple(f"{c}_{y}" for y in YEARS for c in _LABOUR_COLUMNS)
-"""Columns of ``Population.persons`` (one row per person, sorted by ``hh_id``, head first).
-``umur`` is the age on 15 March 2024, ``umur_<y>`` on 15 August of year y (Sakernas);
-``status_angkatan_kerja_<y>`` is bukan_usia_kerja (< 15) / bekerja / pengangguran /
-bukan_angkatan_kerja; the other ``*_<y>`` columns are the Sakernas variables of that year."""
 
 
 # --------------------------------------------------------------------------- the build
@@ -514,6 +299,8 @@ def build_population(config=None, *, n_persons: int | None = None, seed: int | N
 
 # --------------------------------------------------------------------------- parts
 _HH_GEO = ("kode_kecamatan", "kode_kecamatan_bps", "kode_kelurahan", "kecamatan_nama", "kelurahan_nama")
+
+
 _PERSON_GEO = ("kode_kecamatan", "kode_kecamatan_bps", "kode_kelurahan")
 
 
@@ -583,105 +370,6 @@ def _rt_and_blocks(r: np.random.Generator, pc: dict, kel_of_hh: np.ndarray,
     return rt, block, np.asarray(block_kel, dtype=np.int16)
 
 
-def _welfare_latent(rw: np.random.Generator, wc: dict, kel_effect: np.ndarray, kel_of_hh: np.ndarray,
-                    rt: np.ndarray, block: np.ndarray, n_blocks: int) -> np.ndarray:
-    """Standardised household welfare latent: kelurahan effect + RT effect + census-block effect
-    + household term. It drives education, labour and (through consumption) housing."""
-    H = kel_of_hh.size
-    rt_keys = kel_of_hh.astype(np.int64) * 10000 + rt
-    _, rt_idx = np.unique(rt_keys, return_inverse=True)
-    rt_eff = rw.normal(0, wc["rt_effect_sd"], rt_idx.max() + 1)[rt_idx]
-    blk_eff = rw.normal(0, wc["block_effect_sd"], n_blocks)[block]
-    w_h = kel_effect[kel_of_hh] + rt_eff + blk_eff + rw.standard_normal(H)
-    return (w_h - w_h.mean()) / w_h.std()
-
-
-def _unobserved_term(ru: np.random.Generator, lc: dict, kel_of_hh: np.ndarray, rt: np.ndarray) -> np.ndarray:
-    """Part of log consumption that no registry variable reflects: a kelurahan effect, an RT effect
-    and a household term (sds ``unobserved_kelurahan_sd``, ``unobserved_rt_sd``, ``unobserved_sd``;
-    local prices, earnings not visible in the dwelling, tastes, recall error). All zero, without a
-    draw, when the three sds are 0 or absent (the build before this term existed)."""
-    H = kel_of_hh.size
-    sds = [float(lc.get(k, 0.0)) for k in ("unobserved_kelurahan_sd", "unobserved_rt_sd", "unobserved_sd")]
-    if not any(sds):
-        return np.zeros(H)
-    _, rt_idx = np.unique(kel_of_hh.astype(np.int64) * 10000 + rt, return_inverse=True)
-    kel_eff = ru.normal(0, sds[0], int(kel_of_hh.max()) + 1)[kel_of_hh]
-    rt_eff = ru.normal(0, sds[1], int(rt_idx.max()) + 1)[rt_idx]
-    return kel_eff + rt_eff + ru.normal(0, sds[2], H)
-
-
-def _consumption(rw: np.random.Generator, unobs: np.ndarray, cfg: dict, lines: dict, w_h: np.ndarray,
-                 size: np.ndarray, edu_years_head: np.ndarray, workers: np.ndarray,
-                 formal_head: np.ndarray) -> tuple[dict, dict, dict]:
-    """Per-capita expenditure and food expenditure of each year.
-
-    log consumption = permanent part (welfare latent, head education, worker share, formal head,
-    household size, a permanent household term) + the unobserved term ``unobs`` (persistent
-    across years, see ``_unobserved_term``) + a transitory shock of the year; the lower tail is compressed below
-    a knee and the scale is set so that the person share below the published line equals the
-    published P0 of the year.
-
-    Returns (consumption, food consumption, visible consumption) by year; the visible one is the
-    same without the unobserved term (same shocks, knee and scale), the welfare that housing and
-    assets reflect.
-    """
-    wc = cfg["welfare"]
-    lc = wc["log_consumption"]
-    H = size.size
-    perm = (lc["welfare"] * w_h + lc["head_education_year"] * (edu_years_head - 10.0)
-            + lc["worker_share"] * workers / size + lc["formal_head"] * formal_head
-            + lc["log_household_size"] * np.log(size) + rw.normal(0, lc["permanent_sd"], H))
-    cons, food, visible = {}, {}, {}
-    for y in YEARS:
-        shock = perm + rw.normal(0, lc["transitory_sd"], H)
-        y0 = np.exp(shock + unobs)
-        yv = np.exp(shock)
-        knee = wc["lower_tail_knee"] * np.median(y0)
-        y0 = np.where(y0 < knee, knee * (y0 / knee) ** wc["lower_tail_gamma"], y0)
-        yv = np.where(yv < knee, knee * (yv / knee) ** wc["lower_tail_gamma"], yv)
-        c = _calibrate_scale(y0, size, lines[y], cfg["calibration"]["p0"][str(y)] / 100)
-        cons[y] = np.round(y0 * c, 2)
-        visible[y] = yv * c
-        fs = wc["food_share"]
-        share = np.clip(fs["base"] + fs["slope"] * np.log(cons[y] / np.median(cons[y]))
-                        + rw.normal(0, fs["sd"], H), fs["min"], fs["max"])
-        food[y] = np.round(cons[y] * share, 2)
-    return cons, food, visible
-
-
-def _registry_scores(rp: np.random.Generator, cal: dict, X: np.ndarray, logc: np.ndarray,
-                     size: np.ndarray) -> dict:
-    """Registry PMT score (OLS prediction of log welfare from the PMT design plus staleness
-    noise), the national decile cut from it, the decile after the 2025 re-scoring and the decile
-    of true welfare (same person shares)."""
-    H = logc.size
-    fit_idx = rp.choice(H, size=min(H, 150_000), replace=False)
-    beta, *_ = np.linalg.lstsq(X[fit_idx], logc[fit_idx], rcond=None)
-    pred = X @ beta
-    pmt = pred + rp.normal(0, cal["pmt_noise_sd"], H)
-    desil_cuts = _cut_points(pmt, size, cal["desil_person_shares"])
-    desil = (np.searchsorted(desil_cuts, pmt, side="right") + 1).astype(np.int8)
-    pmt_verif = 0.6 * pred + 0.4 * logc + rp.normal(0, cal["verification_noise_sd"], H)
-    desil_verif = (np.searchsorted(desil_cuts, pmt_verif, side="right") + 1).astype(np.int8)
-    true_desil = (np.searchsorted(_cut_points(logc, size, cal["desil_person_shares"]), logc,
-                                  side="right") + 1).astype(np.int8)
-    return {"pmt_score": np.round(pmt, 6), "desil_nasional": desil, "desil_verifikasi": desil_verif,
-            "desil_benar": true_desil}
-
-
-def _registry_membership(rc: np.random.Generator, rate: float, size: np.ndarray,
-                         head_age: np.ndarray) -> np.ndarray:
-    """1 for families in the registry before the 2025 update, 0 for the missing ones (young and
-    one-person households three times as likely to be missing)."""
-    H = size.size
-    wt = np.where((size == 1) | (head_age < 30), 3.0, 1.0)
-    unreg = rc.choice(H, int(round(rate * H)), replace=False, p=wt / wt.sum())
-    in_registry = np.ones(H, dtype=np.int8)
-    in_registry[unreg] = 0
-    return in_registry
-
-
 def _geo_columns(kel: pd.DataFrame, idx: np.ndarray, cols) -> dict:
     """Categorical geography columns of the kelurahan table indexed by ``idx``."""
     out = {}
@@ -725,6 +413,8 @@ def _person_frame(persons, birth, edu, disab, labour, age_y, ident, kel, kel_of_
         pe[f"kbli_kategori_{y}"] = L["kbli"]
         pe[f"kbji_golongan_{y}"] = L["kbji"]
     return pd.DataFrame(pe)
+
+
 def _demography(r: np.random.Generator, size: np.ndarray) -> dict:
     """Relationship to head, sex and age of every member (head first, then spouse, others)."""
     H = size.size
@@ -852,291 +542,6 @@ def _education(r, age, sex, w, age_y):
     too_young = (age <= 20) & (edu >= 6)
     edu[too_young] = sec[too_young]
     return edu, school
-
-
-def _labour(r, cfg, scale, age_y, sex, rel, edu, school, w, disab):
-    """Labour activity in August 2023 and 2024 (BPS concepts), calibrated to the published
-    labour force and TPT. Job characteristics (formal/informal, status, KBLI, KBJI) are drawn
-    once per person (the job a person holds when employed)."""
-    lab = cfg["labour"]
-    cal = cfg["calibration"]
-    P = sex.size
-    female = sex == 2
-    spouse_f = (rel == 2) & female
-    eg = _EDU_GROUP_INDEX[edu]
-    perm_lf = r.standard_normal(P)
-    perm_u = r.standard_normal(P)
-    perm_short = r.standard_normal(P)
-    # job characteristics
-    z_inf = (-0.55 * EDU_YEARS[edu] / 4.0 + 0.35 * female - 0.4 * w + r.standard_normal(P) * 1.0)
-    g = np.where(female, 1, 0)
-    sub_inf = draw_by_group(r, g, np.array([_INFORMAL_STATUS["m"], _INFORMAL_STATUS["f"]]))
-    status_inf = np.array([1, 2, 5, 6, 7], dtype=np.int8)[sub_inf]
-    status_formal = np.where(r.random(P) < 0.05 + 0.04 * (edu >= 6), 3, 4).astype(np.int8)
-    kbli_f = draw_by_group(r, g, np.array([[_KBLI_TABLE["formal_m"].get(s, 0) for s in KBLI],
-                                           [_KBLI_TABLE["formal_f"].get(s, 0) for s in KBLI]]))
-    kbli_i = draw_by_group(r, g, np.array([[_KBLI_TABLE["informal_m"].get(s, 0) for s in KBLI],
-                                           [_KBLI_TABLE["informal_f"].get(s, 0) for s in KBLI]]))
-    kbji = draw_by_group(r, eg, np.array(list(_KBJI_TABLE.values())))
-    kbji = np.where((kbji == 0) & female, 4, kbji)
-    ua = r.random(P)
-    u_fam = r.random(P)
-    out = {}
-    k_next, wa_next = None, None
-    for y in sorted(YEARS, reverse=True):        # 2024 first: 2023 may be anchored on it
-        age = age_y[y]
-        wa = age >= 15
-        ys = str(y)
-        sc = school[y]
-        # participation propensity (SYNTHETIC shape; the level is calibrated to the published AK)
-        p = np.select(
-            [age < 15, age <= 19, age <= 24, age <= 54, age <= 59, age <= 64],
-            [0.02, np.where(female, 0.40, 0.65), np.where(female, 0.62, 0.86),
-             np.where(female, 0.55, 0.965), np.where(female, 0.42, 0.86), np.where(female, 0.30, 0.66)],
-            np.where(female, 0.13, 0.33))
-        p = np.where(sc & (age >= 15), p * 0.12, p)
-        p = np.where(spouse_f, p * 0.80, p)
-        p = np.where(female & (edu >= 6), np.minimum(p * 1.35, 0.95), p)
-        p = np.where(disab, p * 0.4, p)
-        eps = r.standard_normal(P)
-        rho = lab["rho_participation"]
-        z = logit(np.clip(p, 1e-4, 1 - 1e-4)) + 1.7 * (rho * perm_lf + np.sqrt(1 - rho ** 2) * eps)
-        if ys in cal["labour_force"]:
-            k_lf = int(round(cal["labour_force"][ys] * scale))
-        else:   # the year before the anchored one: the published TPAK change (static population)
-            tpak_next = k_next / wa_next.sum()
-            k_lf = int(round((tpak_next - cal["tpak_change_2023_2024"] / 100) * wa.sum()))
-        lf = top_k(z, wa, k_lf)
-        # unemployment propensity among the labour force
-        base_u = np.array([0.03, 0.03, 0.03, 0.05, 0.085, 0.125, 0.06, 0.065])[edu]
-        mult = np.select([age <= 19, age <= 24, age <= 29, age <= 44], [3.6, 2.7, 1.3, 0.6], 0.35)
-        pu = np.clip(base_u * mult * np.where(female, 1.05, 1.0), 1e-4, 0.9)
-        rho_u = lab["rho_unemployment"]
-        zu = logit(pu) - 0.15 * w + 1.7 * (rho_u * perm_u + np.sqrt(1 - rho_u ** 2) * r.standard_normal(P))
-        unemp = top_k(zu, lf, int(round(cal["tpt"][ys] / 100 * k_lf)))
-        child_work = (age >= 10) & (age < 15) & (r.random(P) < lab["child_work_10_14"])
-        employed = (lf & ~unemp) | child_work
-        out[y] = {"employed": employed, "unemp": unemp, "lf": lf, "age": age, "school": sc}
-        k_next, wa_next = k_lf, wa
-    # informal: threshold so that the 2024 informal share hits the target; same threshold 2023
-    emp24 = out[2024]["employed"] & (age_y[2024] >= 15)
-    thr = np.quantile(z_inf[emp24], 1 - cal["informal_share_2024"] / 100)
-    informal_job = z_inf > thr
-    kbli = np.where(informal_job, kbli_i, kbli_f)
-    status = np.where(informal_job, status_inf, status_formal)
-    # agricultural casual workers work in A; A informal workers are never casual non-agriculture
-    kbli = np.where(status == 5, 0, kbli)
-    status = np.where(informal_job & (kbli == 0) & (status == 6), 5, status)
-    kbli = np.where(kbji == 0, KBLI.index("O"), kbli)
-    kbji = np.where((kbli == 0) & (kbji != 6) & (r.random(P) < 0.7), 6, kbji)
-    res = {"informal_job": informal_job}
-    for y in YEARS:
-        o = out[y]
-        age, emp, unemp, sc = o["age"], o["employed"], o["unemp"], o["school"]
-        absent = emp & (r.random(P) < lab["temporarily_absent"])
-        at_work = emp & ~absent
-        rho_s = 0.7
-        zs = rho_s * perm_short + np.sqrt(1 - rho_s ** 2) * r.standard_normal(P)
-        p_short = np.where(informal_job, 0.42, 0.08) + np.where(female, 0.08, 0.0)
-        short = at_work & (ndtr(zs) < p_short)
-        hours_full = np.where(informal_job, np.clip(np.round(r.normal(50, 10, P)), 35, 98),
-                              np.clip(np.round(r.normal(46, 6, P)), 35, 84))
-        hours_short = np.where(informal_job, r.integers(4, 35, P), r.integers(15, 35, P))
-        jam = np.where(at_work, np.where(short, hours_short, hours_full), np.where(absent, 0, np.nan))
-        willing = at_work & (r.random(P) < np.where(short, np.where(informal_job, 0.32, 0.20), 0.04))
-        extra = at_work & (r.random(P) < np.where(short, 0.10, 0.02))
-        # unemployed: type
-        ut = cfg["labour"]["unemployed_type"]
-        t = draw_by_group(r, np.zeros(P, dtype=np.int8),
-                          np.array([[ut["mencari"], ut["mempersiapkan_usaha"], ut["putus_asa"], ut["sudah_diterima"]]]))
-        mencari = unemp & (t == 0)
-        siap = unemp & (t == 1)
-        alasan = np.zeros(P, dtype=np.int8)
-        alasan[unemp & (t == 2)] = 1
-        alasan[unemp & (t == 3)] = 2
-        notlf = (age >= 10) & ~emp & ~unemp
-        keg = np.full(P, 3, dtype=np.int8)                  # lainnya
-        keg[emp] = 0
-        keg[emp & sc & (age < 25) & (ua < 0.7)] = 1
-        housework = female & (age >= 15) & (u_fam < np.where(age < 65, 0.85, 0.45))
-        housework_m = ~female & (age >= 15) & (u_fam < 0.12)
-        keg[notlf & sc] = 1
-        keg[notlf & ~sc & (housework | housework_m)] = 2
-        keg[unemp & sc] = 1
-        keg[unemp & ~sc & female & (u_fam < 0.3)] = 2
-        alasan[notlf & (keg == 1)] = 3
-        alasan[notlf & (keg == 2)] = 4
-        alasan[notlf & (keg == 3)] = 5
-        train_p = np.select([age < 15, age <= 24, age <= 34], [0.01, 0.06, 0.05], 0.02) + np.where(unemp, 0.05, 0)
-        train = (age >= 10) & (r.random(P) < train_p)
-        lf_status = np.where(age < 15, 0, np.where(emp, 1, np.where(unemp, 2, 3))).astype(np.int8)
-        st = pd.array(np.where(emp, status, 0), dtype="Int8")
-        st[~emp] = pd.NA
-        res[y] = {
-            "employed": emp, "lf_status": lf_status,
-            "bekerja_seminggu": at_work, "sementara_tidak_bekerja": absent, "mencari_pekerjaan": mencari,
-            "mempersiapkan_usaha": siap, "mencari_kerja_tambahan": extra, "bersedia_tambah_jam": willing,
-            "sedang_sekolah": sc & (age >= 5), "ikut_pelatihan": train, "kegiatan": keg, "alasan": alasan,
-            "jam_kerja": jam, "status_pekerjaan": st,
-            "kbli": pd.Categorical.from_codes(np.where(emp, kbli, -1), list(KBLI)),
-            "kbji": pd.Categorical.from_codes(np.where(emp, kbji, -1), [str(i) for i in range(10)]),
-        }
-        # below age 10 nothing is asked
-        young = age < 10
-        for c in ("bekerja_seminggu", "sementara_tidak_bekerja", "mencari_pekerjaan", "mempersiapkan_usaha",
-                  "mencari_kerja_tambahan", "bersedia_tambah_jam", "ikut_pelatihan"):
-            res[y][c] = res[y][c] & ~young
-        res[y]["alasan"] = np.where(young, 0, res[y]["alasan"]).astype(np.int8)
-    return res
-
-
-def _calibrate_scale(y0, size, z, target):
-    """Multiplier c such that the person share with c*y0 < z is as close as possible to target."""
-    order = np.argsort(y0, kind="stable")
-    cum = np.cumsum(size[order].astype(np.int64))
-    N = cum[-1]
-    goal = target * N
-    k = int(np.searchsorted(cum, goal))                   # households order[:k] below -> cum[k-1]
-    cands = [kk for kk in (k, k + 1) if 1 <= kk < order.size]
-    best = min(cands, key=lambda kk: abs(cum[kk - 1] - goal))
-    lo, hi = y0[order[best - 1]], y0[order[best]]
-    return z / np.sqrt(lo * hi)
-
-
-def _cut_points(score, size, shares):
-    """Score cut points such that the person shares of the groups equal ``shares``."""
-    order = np.argsort(score, kind="stable")
-    cw = np.cumsum(size[order]) / size.sum()
-    cum = np.cumsum(np.asarray(shares) / np.sum(shares))[:-1]
-    idx = np.minimum(np.searchsorted(cw, cum), order.size - 1)
-    return score[order][idx]
-
-
-def _housing(r, zc, size, coastal, head_age, labour, head, signal: float = 0.75):
-    """Housing and asset variables from the standardised true welfare ``zc`` (SYNTHETIC).
-
-    ``signal`` is the loading of the housing latents on ``zc`` (their noise has sd 0.85); the
-    floor-area and asset loadings scale with it (``signal / 0.75``). It sets how much of log
-    per-capita expenditure the registry variables can explain (docs/welfare_model.md)."""
-    H = zc.size
-    k = signal / 0.75
-    frame = {}
-    codes = {}
-    for var, (cats, shares) in HOUSING.items():
-        lat = 0.75 * k * zc + 0.85 * r.standard_normal(H)
-        c = cut_by_shares(lat, shares)
-        if var in ("jenis_lantai", "jenis_dinding"):
-            wood = cats.index("kayu_papan")
-            c = np.where(coastal & (c > wood) & (r.random(H) < 0.35), wood, c)
-        codes[var] = c
-        frame[var] = pd.Categorical.from_codes(c, cats)
-    luas = np.exp(np.log(36) + 0.35 * np.log(size) + 0.30 * k * zc + r.normal(0, 0.3, H))
-    frame["luas_lantai_m2"] = np.clip(np.round(luas), 12, 400).astype(np.int16)
-    emp = labour[2024]["employed"][head]
-    formal_ind = emp & ~labour["informal_job"][head]
-    kb = np.asarray(labour[2024]["kbli"].codes)[head]
-    industrial = formal_ind & np.isin(kb, [KBLI.index(s) for s in "BCDO"])
-    u = r.random(H)
-    p_dinas = np.where(industrial, 0.22, 0.01)
-    p_sewa = np.where(head_age < 35, 0.45, 0.15)
-    st = np.where(u < p_dinas, 3, np.where(u < p_dinas + p_sewa, 1, np.where(u < p_dinas + p_sewa + 0.07, 2, 0)))
-    frame["status_rumah"] = pd.Categorical.from_codes(st, STATUS_RUMAH)
-    codes["status_rumah"] = st
-    for var, share in ASSETS.items():
-        lat = ASSET_LOADING[var] * k * zc + r.standard_normal(H)
-        frame[var] = (cut_by_shares(lat, (1 - share, share)) == 1).astype(np.int8)
-        codes[var] = frame[var]
-    return {"frame": frame, "codes": codes}
-
-
-def _pmt_design(housing, size, edu_years_head, head_age, head_sex):
-    """Design matrix of the proxy-means test: dummies of the housing categories, asset flags,
-    household size, floor area per capita, head education, age and sex."""
-    cols = [np.ones(size.size), np.log(size), np.log(np.asarray(housing["frame"]["luas_lantai_m2"]) / size),
-            edu_years_head.astype(float), head_age.astype(float) / 10, (head_sex == 2).astype(float)]
-    for var, (cats, _) in HOUSING.items():
-        c = housing["codes"][var]
-        for j in range(1, len(cats)):
-            cols.append((c == j).astype(float))
-    for j in range(1, len(STATUS_RUMAH)):
-        cols.append((housing["codes"]["status_rumah"] == j).astype(float))
-    for var in ASSETS:
-        cols.append(housing["codes"][var].astype(float))
-    return np.column_stack(cols)
-
-
-def _bansos(r, bc, desil, eligible_pkh):
-    """PKH, BPNT and PBI receipt from the registry decile (targeting errors follow from it)."""
-    d = desil.astype(np.int64) - 1
-    u = r.random((3, desil.size))
-    pkh = (u[0] < np.asarray(bc["pkh"])[d]) & eligible_pkh
-    bpnt = (u[1] < np.asarray(bc["bpnt"])[d]) | (pkh & (u[1] < 0.85))
-    pbi = (u[2] < np.asarray(bc["pbi"])[d]) | (pkh & (u[2] < 0.95))
-    return {"penerima_pkh": pkh.astype(np.int8), "penerima_bpnt": bpnt.astype(np.int8),
-            "penerima_pbi": pbi.astype(np.int8)}
-
-
-def _identity(r, cfg, persons, birth, kel, kel_of_hh, rt, H):
-    """Synthetic identifiers: id_keluarga, No KK, NIK (serials from 9000 up), names, addresses."""
-    P = birth.size
-    hh = persons["hh"]
-    kec_digit = np.array([int(c.split(".")[2]) for c in kel["kode_kecamatan"]], dtype=np.int64)
-    kec_h = kec_digit[kel_of_hh]
-    # family ids: a random permutation so ids do not reveal place; spare numbers for the registry
-    pool = r.permutation(np.arange(1, int(H * 1.3) + 101, dtype=np.int64))
-    fam_num, spare = pool[:H], pool[H:]
-    id_keluarga = family_ids(fam_num)
-    # No KK: 6474 KK DDMMYY SSSS (issue date; serial 9000+ within kecamatan and date)
-    lo, hi = (np.datetime64(d, "D") for d in cfg["dates"]["kk_issue_range"])
-    issue = lo + r.integers(0, (hi - lo).astype(int) + 1, H).astype("timedelta64[D]")
-    no_kk = _id16(kec_h, issue, r)
-    # NIK: 64 74 KK DD(+40) MM YY SSSS; KK = kecamatan of first registration (not residence)
-    kec_p = kec_h[hh]
-    other = r.random(P) < cfg["registry"]["nik_other_kecamatan"]
-    alt = (kec_p - 1 + r.integers(1, 3, P)) % 3 + 1
-    kec_nik = np.where(other, alt, kec_p)
-    nik = _id16(kec_nik, birth, r, female=persons["sex"] == 2)
-    # names: categorical combinations of small synthetic lists
-    nm, nf, ns = len(FIRST_NAMES_M), len(FIRST_NAMES_F), len(SECOND_NAMES)
-    fi = r.integers(0, max(nm, nf), P)
-    si = r.integers(0, ns, P)
-    female = persons["sex"] == 2
-    first = np.where(female, nm * ns + (fi % nf) * ns + si, (fi % nm) * ns + si)
-    cats = [f"{a} {b}" for a in FIRST_NAMES_M for b in SECOND_NAMES] + \
-           [f"{a} {b}" for a in FIRST_NAMES_F for b in SECOND_NAMES]
-    nama = pd.Categorical.from_codes(first, cats)
-    # addresses: 1-2 streets per RT, house numbers; a few streets carry a typographic apostrophe
-    key = kel_of_hh.astype(np.int64) * 131 + rt.astype(np.int64) * 17
-    street = (key + r.integers(0, 2, H)) % len(STREETS)
-    names = np.array([f"Jl. {s}" for s in STREETS] + list(STREETS_APOSTROPHE), dtype=object)
-    apos = r.random(H) < cfg["registry"]["cp1252_address_share"]
-    street = np.where(apos, len(STREETS) + r.integers(0, len(STREETS_APOSTROPHE), H), street)
-    num = r.integers(1, 160, H)
-    alamat = (pd.Series(names[street], dtype="str") + " No. " + pd.Series(num).astype("str")
-              + " RT " + pd.Series(rt_codes(rt), dtype="str")).to_numpy(dtype=object)
-    return {"id_keluarga": id_keluarga, "no_kk": no_kk, "nik": nik, "nama": nama, "alamat": alamat,
-            "spare_ids": spare}
-
-
-def _id16(kec: np.ndarray, date: np.ndarray, r, female=None, serial_base: int = 9000) -> np.ndarray:
-    """16-digit ``6474 KK DD MM YY SSSS`` strings; serial = base + rank within (KK, date)."""
-    date = np.asarray(date).astype("datetime64[D]")
-    day = (date - date.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
-    if female is not None:
-        day = day + 40 * female.astype(np.int64)
-    month = date.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    yy = (date.astype("datetime64[Y]").astype(np.int64) + 1970) % 100
-    grp = kec * 10**6 + day * 10**4 + month * 100 + yy
-    order = np.argsort(grp, kind="stable")
-    g_sorted = grp[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1]
-    run_start = np.repeat(starts, np.diff(np.r_[starts, g_sorted.size]))
-    rank = np.empty(grp.size, dtype=np.int64)
-    rank[order] = np.arange(grp.size) - run_start
-    if rank.max() + serial_base > 9999:
-        raise ValueError("synthetic serial space exhausted (more than 999 people per date and kecamatan)")
-    num = (6474 * 10**12 + kec * 10**10 + day * 10**8 + month * 10**6 + yy * 10**4 + serial_base + rank)
-    return num.astype(str).astype(object)
 
 
 def _blocks_frame(block, nblocks, block_kel, kel, w_h):

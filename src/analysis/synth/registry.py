@@ -22,8 +22,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.synth.population import (ASSETS, FIRST_NAMES_F, FIRST_NAMES_M, HOUSING, SECOND_NAMES, Population,
-                                       _id16, age_at, family_ids, iso_dates, rt_codes)
+from analysis.synth.helpers import age_at, family_ids, iso_dates, rt_codes
+from analysis.synth.identity import FIRST_NAMES_F, FIRST_NAMES_M, SECOND_NAMES, _id16
+from analysis.synth.population import Population
+from analysis.synth.welfare import ASSETS, HOUSING
 
 HOUSEHOLD_COLUMNS = ("id_keluarga", "no_kk", "nama_kepala_keluarga", "alamat", "rt", "kecamatan_nama",
                      "kelurahan_nama", "jumlah_anggota", "luas_lantai_m2") + tuple(HOUSING) + \

@@ -24,7 +24,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.synth.population import (ASSETS, EDUCATION, HOUSING, KBLI, Population, age_at)
+from analysis.synth.helpers import EDUCATION, age_at
+from analysis.synth.labour import KBLI
+from analysis.synth.population import Population
+from analysis.synth.welfare import ASSETS, HOUSING
 
 HOUSING_COLUMNS = ("luas_lantai_m2",) + tuple(HOUSING) + ("status_rumah",) + tuple(ASSETS)
 SUSENAS_COLUMNS = ("tahun", "id_rt", "kode_kecamatan_bps", "kode_kelurahan", "strata", "psu", "bobot",
