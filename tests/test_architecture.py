@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
-import pytest
 
 from analysis import paths
+from test_repository import tracked_text_files
 from test_stage import _top, import_graph
 
 ROOT = paths.ROOT
@@ -55,39 +54,7 @@ def test_imports_follow_the_architecture_table():
     assert not bad, f"imports not allowed by docs/ARCHITECTURE.md: {bad}"
 
 
-# ------------------------------------------------------------------------------ self-contained
-def tracked_text_files() -> list[Path]:
-    try:
-        out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        pytest.skip("not a git checkout")
-    files = []
-    for name in out.decode().split("\0"):
-        p = ROOT / name
-        if not name or not p.is_file() or p.suffix in (".parquet", ".xlsx", ".dta", ".sav", ".png", ".ico"):
-            continue
-        try:
-            p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            continue
-        files.append(p)
-    return files
-
-
-# built from pieces so that this file does not match itself
-OUTSIDE = re.compile("|".join(re.escape(a + b) for a, b in (("/wo", "rk/"), ("../", "shared"), ("shared/", "reference"),
-                                                             ("/ho", "me/"), ("/Us", "ers/"))))
-
-
-def test_no_path_outside_the_repository():
-    hits = []
-    for p in tracked_text_files():
-        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-            if OUTSIDE.search(line):
-                hits.append(f"{p.relative_to(ROOT)}:{i}: {line.strip()[:100]}")
-    assert not hits, "paths outside the repository:\n" + "\n".join(hits)
-
-
+# ------------------------------------------------------------------------------ named documents
 GENERATED_DOCS = {"validation_report.md"}
 """Markdown files the pipeline writes (named by code as outputs, not documents of the repository)."""
 
