@@ -87,3 +87,20 @@ def test_interrupted_run_leaves_no_temporary_notebook(tmp_path, output_dir, monk
     with pytest.raises(KeyboardInterrupt):
         execute(src, target, {"config_path": "x"}, timeout=120)
     assert [p for p in output_dir.rglob("*") if p.is_file()] == []
+
+
+def test_split_stream_outputs_are_merged():
+    """A print split by the kernel's flush timer gives the same outputs as one message."""
+    import nbformat
+
+    from analysis.runner import normalise
+
+    def nb_with(outputs):
+        cell = nbformat.v4.new_code_cell("print('x')")
+        cell.outputs = [nbformat.v4.new_output("stream", name=n, text=t) for n, t in outputs]
+        return normalise(nbformat.v4.new_notebook(cells=[cell]))
+
+    split = nb_with([("stdout", "education"), ("stdout", "\n"), ("stderr", "w\n"), ("stdout", "sex\n")])
+    whole = nb_with([("stdout", "education\n"), ("stderr", "w\n"), ("stdout", "sex\n")])
+    assert split == whole
+    assert [o["text"] for o in split.cells[0].outputs] == ["education\n", "w\n", "sex\n"]

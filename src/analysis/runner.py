@@ -46,14 +46,33 @@ def load_source(source: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of the same name (stdout/stderr) into one.
+
+    The kernel flushes ``print`` on a timer, so one ``print("x")`` can arrive as ``"x"`` and
+    ``"\n"`` in two messages when the machine is busy; merged, the outputs are the same bytes
+    whatever the timing."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")):
+            merged[-1]["text"] = merged[-1]["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop run-specific metadata and renumber cell ids (stable bytes across runs)."""
+    """Drop run-specific metadata, renumber cell ids and merge split stream outputs (stable bytes
+    across runs)."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = coalesce_streams(cell.get("outputs", []))
     return nb
 
 
