@@ -115,3 +115,14 @@ def test_worklist_table_shows_counts_and_keeps_suppressed_cells_hidden():
     assert "001" not in page                          # RT rows stay in the CSV, not in the brief
     en = dec.worklist_table(SimpleNamespace(**{**vars(ctx), "lang": "en"}))
     assert "Needs local intervention" in en and "below 10 families are hidden" in en
+
+
+def test_priority_note_names_the_model_behind_the_p0():
+    kel = pd.DataFrame({"kode_kel": ["k1"], "kelurahan": ["K1"], "kode_kec": ["a"], "households_pending": [10]})
+    ebp = dec.kelurahan_priority(kel, pd.DataFrame({"domain_code": ["k1"], "estimate": [5.0], "flag": ["ok"],
+                                                    "method": ["ebp;logshift;bootstrap_mse"]}))
+    assert "EBP" in dec.model_sentence(ebp["method"], "id") and "Fay-Herriot" in dec.model_sentence(ebp["method"], "en")
+    fh = dec.kelurahan_priority(kel, pd.DataFrame({"domain_code": ["k1"], "estimate": [5.0], "flag": ["ok"],
+                                                   "method": ["fay_herriot"]}))
+    assert dec.model_sentence(fh["method"], "id").startswith("P0 model berasal dari model Fay-Herriot")
+    assert dec.model_sentence(pd.Series(["direct"]), "id") == ""

@@ -101,14 +101,16 @@ def kelurahan_priority(progress_kel: pd.DataFrame | None, p0_kel: pd.DataFrame) 
                        "kec": progress_kel[kec].astype(str) if kec else "",
                        "pending": progress_kel["households_pending"].astype(float)})
     if not p0_kel.empty and "method" in p0_kel.columns:
-        # one model row per kelurahan: the Fay-Herriot estimate the brief's kelurahan section shows
-        # (another model, e.g. EBP, may publish rows for the same kelurahan)
+        # one model row per kelurahan: the release's headline ``p0`` rows are the unit-level EBP;
+        # older outputs published Fay-Herriot rows under ``p0`` too, and then Fay-Herriot comes first
         rank = (~p0_kel["method"].astype(str).str.startswith("fay_herriot")).astype(int)
         p0_kel = p0_kel.assign(_r=rank).sort_values(["domain_code", "_r"], kind="mergesort") \
             .drop_duplicates("domain_code")
-    p0 = p0_kel[["domain_code", "estimate", "flag"]].rename(columns={"domain_code": "code", "estimate": "p0",
-                                                                     "flag": "p0_flag"}) if not p0_kel.empty else \
-        pd.DataFrame(columns=["code", "p0", "p0_flag"])
+    else:
+        p0_kel = p0_kel.assign(method="")
+    p0 = p0_kel[["domain_code", "estimate", "flag", "method"]].rename(
+        columns={"domain_code": "code", "estimate": "p0", "flag": "p0_flag"}) if not p0_kel.empty else \
+        pd.DataFrame(columns=["code", "p0", "p0_flag", "method"])
     df = df.merge(p0, on="code", how="left")
     df = df[df["pending"] > 0]
     if df.empty:
@@ -116,6 +118,16 @@ def kelurahan_priority(progress_kel: pd.DataFrame | None, p0_kel: pd.DataFrame) 
     df["score"] = df["pending"] * df["p0"].astype(float) / 100.0
     return df.sort_values(["score", "code"], ascending=[False, True], kind="mergesort", na_position="last") \
         .reset_index(drop=True)
+
+
+def model_sentence(methods: pd.Series, lang: str) -> str:
+    """Which kelurahan model the priority uses, named from the estimates' ``method`` column."""
+    first = {str(m).split(";")[0] for m in methods.dropna() if str(m)}
+    if first == {"ebp"}:
+        return t("dec_priority_model_ebp", lang)
+    if first and all(f.startswith("fay_herriot") for f in first):
+        return t("dec_priority_model_fh", lang)
+    return ""
 
 
 def _flag_word(flag, lang: str) -> str:
@@ -162,7 +174,7 @@ def verification_block(ctx, top: int = 5) -> str:
                                 exhibit="D1b"))
     parts.append("</div></div>")
     if pri is not None and not pri.empty:
-        parts.append(html.note(t("dec_priority_note", lang)))
+        parts.append(html.note(t("dec_priority_note", lang) + " " + model_sentence(pri["method"], lang)))
     return "".join(parts)
 
 
