@@ -121,8 +121,8 @@ def test_priority_note_names_the_model_behind_the_p0():
     kel = pd.DataFrame({"kode_kel": ["k1"], "kelurahan": ["K1"], "kode_kec": ["a"], "households_pending": [10]})
     ebp = dec.kelurahan_priority(kel, pd.DataFrame({"domain_code": ["k1"], "estimate": [5.0], "flag": ["ok"],
                                                     "method": ["ebp;logshift;bootstrap_mse"]}))
-    assert "EBP" in dec.model_sentence(ebp["method"], "id") and "Fay-Herriot" in dec.model_sentence(ebp["method"], "en")
+    assert "EBP" in dec.model_sentence(ebp["method"], "id") and "EBP" in dec.model_sentence(ebp["method"], "en")
     fh = dec.kelurahan_priority(kel, pd.DataFrame({"domain_code": ["k1"], "estimate": [5.0], "flag": ["ok"],
                                                    "method": ["fay_herriot"]}))
-    assert dec.model_sentence(fh["method"], "id").startswith("P0 model berasal dari model Fay-Herriot")
+    assert dec.model_sentence(fh["method"], "id").== "P0 model: Fay-Herriot."
     assert dec.model_sentence(pd.Series(["direct"]), "id") == ""
