@@ -124,5 +124,5 @@ def test_priority_note_names_the_model_behind_the_p0():
     assert "EBP" in dec.model_sentence(ebp["method"], "id") and "EBP" in dec.model_sentence(ebp["method"], "en")
     fh = dec.kelurahan_priority(kel, pd.DataFrame({"domain_code": ["k1"], "estimate": [5.0], "flag": ["ok"],
                                                    "method": ["fay_herriot"]}))
-    assert dec.model_sentence(fh["method"], "id").== "P0 model: Fay-Herriot."
+    assert dec.model_sentence(fh["method"], "id") == "P0 model: Fay-Herriot."
     assert dec.model_sentence(pd.Series(["direct"]), "id") == ""
