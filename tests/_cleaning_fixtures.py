@@ -359,3 +359,34 @@ def edit_csv(path: Path, fn) -> None:
     """Rewrite a fixture CSV through ``fn(DataFrame) -> DataFrame`` (all columns as text)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     fn(df).to_csv(path, index=False)
+
+
+def run_clean(fx: Fixture, config: Path | None = None):
+    """Run stage 01 on a fixture (or another config) and write its outputs, as the notebook does."""
+    from analysis.cleaning import run_clean_stage, write_clean_outputs
+    from analysis.config import load_config
+    from analysis.contracts import load_contracts
+
+    cfg = load_config(config or fx.config)
+    out = run_clean_stage(cfg, load_contracts(fx.contracts))
+    write_clean_outputs(out, cfg)
+    return out
+
+
+def built_template(root: Path) -> tuple[Fixture, Path]:
+    """One valid fixture under ``root/fx`` and one successful stage-01 release in ``root/out``
+    (``ANALYSIS_OUTPUT_DIR`` set only for that run), for fault tests to copy."""
+    import os
+
+    fx = make_fixture(root / "fx")
+    out = root / "out"
+    env = os.environ.get("ANALYSIS_OUTPUT_DIR")
+    os.environ["ANALYSIS_OUTPUT_DIR"] = str(out)
+    try:
+        run_clean(fx)
+    finally:
+        if env is None:
+            del os.environ["ANALYSIS_OUTPUT_DIR"]
+        else:
+            os.environ["ANALYSIS_OUTPUT_DIR"] = env
+    return fx, out

@@ -21,7 +21,7 @@ import pytest
 
 from analysis import paths
 from analysis.cleaning import DataContractError, PseudonymKeyError, run_clean_stage, write_clean_outputs
-from _cleaning_fixtures import (edit_csv, make_fixture, tree_hash, vacancies,
+from _cleaning_fixtures import (built_template, edit_csv, run_clean, tree_hash, vacancies,
                                        write_xlsx_with_titles)
 from analysis.config import load_config
 from analysis.contracts import load_contracts
@@ -38,19 +38,7 @@ def _repo_processed_signature() -> dict:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """One valid fixture and one successful release built from it (copied by every test)."""
-    root = tmp_path_factory.mktemp("template")
-    fx = make_fixture(root / "fx")
-    out = root / "out"
-    env = os.environ.get("ANALYSIS_OUTPUT_DIR")
-    os.environ["ANALYSIS_OUTPUT_DIR"] = str(out)
-    try:
-        run(fx)
-    finally:
-        if env is None:
-            del os.environ["ANALYSIS_OUTPUT_DIR"]
-        else:
-            os.environ["ANALYSIS_OUTPUT_DIR"] = env
-    return fx, out
+    return built_template(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture
@@ -58,11 +46,7 @@ def fx(template, tmp_path):
     return template[0].copy_to(tmp_path / "fx")
 
 
-def run(fx, config: Path | None = None):
-    cfg = load_config(config or fx.config)
-    out = run_clean_stage(cfg, load_contracts(fx.contracts))
-    write_clean_outputs(out, cfg)
-    return out
+run = run_clean
 
 
 @pytest.fixture

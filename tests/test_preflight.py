@@ -8,45 +8,27 @@ traceback.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from analysis.cleaning import DataContractError, run_clean_stage, write_clean_outputs
+from analysis.cleaning import DataContractError
 from analysis.cleaning.preflight import input_year, run_preflight
-from _cleaning_fixtures import edit_csv, make_fixture, tree_hash
+from _cleaning_fixtures import built_template, edit_csv, run_clean, tree_hash
 from analysis.config import load_config
 from analysis.contracts import load_contracts
 
 
-def run(fx, config: Path | None = None):
-    cfg = load_config(config or fx.config)
-    out = run_clean_stage(cfg, load_contracts(fx.contracts))
-    write_clean_outputs(out, cfg)
-    return out
+run = run_clean
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    root = tmp_path_factory.mktemp("template")
-    fx = make_fixture(root / "fx")
-    out = root / "out"
-    env = os.environ.get("ANALYSIS_OUTPUT_DIR")
-    os.environ["ANALYSIS_OUTPUT_DIR"] = str(out)
-    try:
-        run(fx)
-    finally:
-        if env is None:
-            del os.environ["ANALYSIS_OUTPUT_DIR"]
-        else:
-            os.environ["ANALYSIS_OUTPUT_DIR"] = env
-    return fx, out
+    return built_template(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture
